@@ -1,0 +1,27 @@
+# WeGO Portal production image: gunicorn serving Django, static files collected at build time.
+FROM python:3.13-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --require-hashes -r requirements/base.txt
+
+COPY . .
+
+# collectstatic needs settings but no secrets, database or broker: the laptop defaults, with
+# the hashed, compressed manifest storage that production serves from.
+RUN DJANGO_ENV=build DJANGO_DEBUG=true DJANGO_STATIC_MANIFEST=true \
+    python manage.py collectstatic --noinput
+
+RUN useradd --system --uid 10001 --create-home wego \
+    && mkdir -p /data/media /data/private \
+    && chown -R wego:wego /data
+USER wego
+
+EXPOSE 8000
+CMD ["gunicorn", "wego_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,73 @@
+# WeGO Portal — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+
+# Python >= 3.12: python3.13 or python3.12 on PATH, else one of pyenv's installed versions.
+PYTHON ?= $(shell for v in 3.13 3.12; do \
+	  if command -v python$$v >/dev/null 2>&1 && python$$v -c 'import sys' >/dev/null 2>&1; then command -v python$$v; exit; fi; \
+	  root=$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv); \
+	  for p in $$root/versions/$$v*/bin/python$$v; do if [ -x "$$p" ]; then echo "$$p"; exit; fi; done; \
+	done)
+
+.PHONY: help run test lint bench lock worker beat clean check-deploy demo
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements/dev.txt
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.12 or 3.13 is required but was not found on PATH or in pyenv." >&2; \
+	  echo "Install it (e.g. 'pyenv install 3.13' or your system's python3.13 package) and run make again." >&2; \
+	  exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+run: venv ## Run the portal on http://127.0.0.1:$(PORT) (SQLite, eager tasks, console e-mail, WeGO data, demo accounts)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py load_wego_data
+	$(PY) manage.py demo_accounts
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv ## Run ruff and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) -m pytest
+
+lint: venv ## ruff and bandit
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -ll -c pyproject.toml -r accounts members programs events awards notifications wego_portal
+
+check-deploy: venv ## Run `check --deploy` under production settings with throw-away values
+	DJANGO_ENV=production DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	DJANGO_ALLOWED_HOSTS=portal.example.org DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wego} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) manage.py check --deploy --fail-level WARNING
+
+worker: venv ## Run a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A wego_portal worker -l info
+
+beat: venv ## Run Celery beat (needs REDIS_URL)
+	$(BIN)/celery -A wego_portal beat -l info
+
+bench: venv ## Benchmarks on PostgreSQL (large synthetic data; see bench/)
+	$(PY) bench/run.py
+
+lock: ## Recompile the locked requirements (needs network)
+	$(PY) -m pip install --quiet pip-tools
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
+
+clean: ## Remove the virtualenv, the SQLite database and build output
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .test-media sent_emails

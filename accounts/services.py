@@ -1,0 +1,35 @@
+"""Account operations shared by the membership workflow, invitations and the demo data."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from .models import User
+
+
+@transaction.atomic
+def user_get_or_create_verified(
+    *, email: str, full_name: str = "", password: str | None = None, is_staff: bool = False
+) -> tuple[User, bool]:
+    """Return the user with ``email`` (created if missing) whose address counts as verified.
+
+    Used where WeGO itself vouches for the address (an approved application's contact, an
+    invitation, the demo accounts). Side effects: creates the user and allauth's primary,
+    verified ``EmailAddress``. An existing user's password is left alone unless ``password``
+    is given.
+    """
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    elif password:
+        user.set_password(password)
+    if full_name and not user.full_name:
+        user.full_name = full_name
+    if is_staff:
+        user.is_staff = True
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user, created

@@ -1,0 +1,2 @@
+def unread_count_for(user) -> int:
+    return 0

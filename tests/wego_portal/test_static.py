@@ -1,0 +1,29 @@
+"""WhiteNoise (whose docs list Django up to 6.0) serves the collected, hashed static files."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+
+@pytest.mark.django_db
+def test_whitenoise_serves_collected_static_files_with_far_future_caching(tmp_path, settings):
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=tmp_path / "static", STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        hashed = staticfiles_storage.url("css/portal.css")
+        client = Client()  # a new handler: WhiteNoise scans STATIC_ROOT when it starts
+
+        response = client.get(hashed)
+        compressed = client.get(hashed, headers={"accept-encoding": "gzip"})
+
+    assert hashed.startswith("/static/css/portal.") and hashed != "/static/css/portal.css"
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert "max-age=315360000" in response["Cache-Control"]
+    assert b"--blue-700" in b"".join(response.streaming_content)
+    assert compressed["Content-Encoding"] == "gzip"

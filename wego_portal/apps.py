@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WegoPortalConfig(AppConfig):
+    name = "wego_portal"
+    verbose_name = "WeGO Portal"

@@ -1,0 +1,57 @@
+"""``/healthz``: is the portal able to serve? Checks the database, the cache and the broker."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not return the value just written")
+
+
+def _check_broker() -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # No broker configured: tasks run in-process.
+    from wego_portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # any failure means "down"; the reason goes to the log
+            logger.warning("Health check %s failed: %s", name, exc)
+            results[name] = "down"
+        else:
+            results[name] = "ok"
+    down = [name for name, state in results.items() if state != "ok"]
+    body = {"status": "ok" if not down else "down", "checks": results}
+    if down:
+        body["down"] = down
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        body["checks"]["broker"] = "eager"
+    return JsonResponse(body, status=503 if down else 200)

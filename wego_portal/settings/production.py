@@ -1,0 +1,48 @@
+"""Production hardening. Imported after ``base`` when ``DJANGO_ENV=production`` or DEBUG is off.
+
+Refuses to start on a missing or development secret, host list, database or broker: production
+never silently falls back to a laptop default.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import (
+    ALLOWED_HOSTS,
+    DATABASES,
+    DEBUG,
+    INSECURE_DEV_SECRET_KEY,
+    REDIS_URL,
+    SECRET_KEY,
+    env,
+    mailer,
+)
+
+_problems = []
+if DEBUG:
+    _problems.append("DJANGO_DEBUG must be false in production")
+if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    _problems.append("DJANGO_SECRET_KEY must be set to a long random value (50+ characters)")
+if not env.str("DJANGO_ALLOWED_HOSTS", default="") or not ALLOWED_HOSTS:
+    _problems.append("DJANGO_ALLOWED_HOSTS must list the site's host names")
+if not env.str("DATABASE_URL", default="") or DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    _problems.append("DATABASE_URL must point to PostgreSQL")
+if not REDIS_URL:
+    _problems.append("REDIS_URL must point to the Redis broker")
+if _problems:
+    raise ImproperlyConfigured("Production settings incomplete: " + "; ".join(_problems) + ".")
+
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+MAILERS = {
+    "default": mailer(
+        env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+    )
+}

@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.views import RateLimitedLoginView
+
+from .health import healthz
+from .views import HomeView
+
+# The admin login goes through allauth's login (rate limits, two-factor, e-mail verification).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("WeGO back office")
+admin.site.site_title = _("WeGO back office")
+admin.site.index_title = _("Secretariat dashboard")
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
