@@ -39,15 +39,18 @@ run: venv ## Run the portal on http://127.0.0.1:$(PORT) (SQLite, eager tasks, co
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: venv ## Run ruff and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+BANDIT_TARGETS := accounts members programs events awards notifications wego_portal
+
+test: venv ## Run ruff, bandit and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -ll -r $(BANDIT_TARGETS) -x "*/migrations/*"
 	$(PY) -m pytest
 
 lint: venv ## ruff and bandit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -ll -c pyproject.toml -r accounts members programs events awards notifications wego_portal
+	$(BIN)/bandit -q -ll -r $(BANDIT_TARGETS) -x "*/migrations/*"
 
 check-deploy: venv ## Run `check --deploy` under production settings with throw-away values
 	DJANGO_ENV=production DJANGO_DEBUG=false \

@@ -1,5 +1,7 @@
 """Account operations shared by the membership workflow, invitations and the demo data."""
 
+import datetime
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
@@ -33,3 +35,22 @@ def user_get_or_create_verified(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user, created
+
+
+def api_token_create(*, user: User, expires_in_days: int | None) -> tuple[object, str]:
+    """A personal API token for ``user``; returns the record and the secret, shown only once.
+
+    The secret is stored hashed (django-rest-knox): nobody can read it back later.
+    """
+    from knox.models import AuthToken
+
+    expiry = datetime.timedelta(days=expires_in_days) if expires_in_days else None
+    return AuthToken.objects.create(user=user, expiry=expiry)
+
+
+def api_token_revoke(*, user: User, token_key: str) -> bool:
+    """Revoke one of ``user``'s tokens; another user's token is simply not found."""
+    from knox.models import AuthToken
+
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return bool(deleted)

@@ -1,5 +1,15 @@
 from allauth.account.views import LoginView
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from knox.models import AuthToken
+
+from . import services
+from .forms import ApiTokenForm
 
 
 class RateLimitedLoginView(LoginView):
@@ -21,3 +31,27 @@ class RateLimitedLoginView(LoginView):
             response.status_code = 429
             response["Retry-After"] = str(self.retry_after_seconds)
         return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The caller's personal API tokens: create (secret shown once) and revoke."""
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and request.POST.get("revoke"):
+        if services.api_token_revoke(user=request.user, token_key=request.POST["revoke"]):
+            messages.success(request, _("The token was revoked; it no longer works."))
+        return redirect("api_tokens")
+    if request.method == "POST" and form.is_valid():
+        days = form.cleaned_data["expires_in_days"]
+        _token, new_secret = services.api_token_create(
+            user=request.user, expires_in_days=int(days) if days else None
+        )
+        form = ApiTokenForm()
+    tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
+    return render(
+        request,
+        "account/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_secret": new_secret, "now": timezone.now()},
+    )

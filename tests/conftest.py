@@ -1,7 +1,12 @@
+import os
+import uuid
+
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 
 from tests.factories.accounts import UserFactory
+from wego_portal.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
@@ -13,14 +18,56 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Ordinary tests run tasks in-process, even when REDIS_URL is set; the real-worker tests
+    (marked ``celery_worker``) start their own worker with ``celery_worker_on_redis``."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_on_redis():
+    """A real worker thread consuming a private queue on the real Redis broker.
+
+    The private queue keeps other workers (and tasks left over by earlier runs) out of the
+    test's way; it is deleted afterwards.
+    """
+    queue = f"wego-test-{uuid.uuid4().hex[:12]}"
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = os.environ["REDIS_URL"]
+    celery_app.conf.task_default_queue = queue
+    try:
+        with start_worker(
+            celery_app,
+            perform_ping_check=False,
+            shutdown_timeout=20,
+            loglevel="WARNING",
+            queues=[queue],
+        ) as worker:
+            yield worker
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.client.delete(
+                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )
+
+
+@pytest.fixture(autouse=True)
 def _media_roots(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+            "BACKEND": "wego_portal.files.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
 

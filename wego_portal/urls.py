@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import RateLimitedLoginView
+from accounts.views import RateLimitedLoginView, api_tokens
 
 from .health import healthz
 from .views import HomeView
@@ -14,13 +14,18 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("WeGO back office")
 admin.site.site_title = _("WeGO back office")
 admin.site.index_title = _("Secretariat dashboard")
+admin.site.index_template = "admin/wego_index.html"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
+    path("portal/api-tokens/", api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("wego_portal.api_urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("members.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,28 +5,14 @@ import time
 import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 
-from wego_portal.celery import app
 from wego_portal.tasks import HEARTBEAT_CACHE_KEY, heartbeat_task
 
 requires_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),
     reason="needs a Redis broker: set REDIS_URL (CI always does; .ci/run starts Redis)",
 )
-
-
-@pytest.fixture
-def celery_worker_on_redis(settings):
-    """Start an in-process worker thread on the Redis broker; tasks go through Redis."""
-    app.conf.task_always_eager = False
-    app.conf.broker_url = os.environ["REDIS_URL"]
-    try:
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"):
-            yield
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
 @requires_redis

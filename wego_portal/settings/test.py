@@ -15,8 +15,8 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-media" / "private"
 STORAGES = {
     **STORAGES,  # noqa: F405
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        "BACKEND": "wego_portal.files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
 }
 if REDIS_URL:

@@ -20,9 +20,7 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts are only created when DEBUG is on.")
         from members.services import demo_member_link  # members owns organizations
 
-        self.stdout.write(
-            self.style.MIGRATE_HEADING(f"Demo accounts (password: {DEMO_PASSWORD})")
-        )
+        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo accounts (password: {DEMO_PASSWORD})"))
         for email, name, role, org_slug in DEMO_ACCOUNTS:
             user, _ = user_get_or_create_verified(
                 email=email, full_name=name, password=DEMO_PASSWORD, is_staff=role == "secretariat"

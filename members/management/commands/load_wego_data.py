@@ -1,8 +1,110 @@
+"""Load the built-in WeGO data set from ``members/data/`` (see its README). Idempotent."""
+
+import csv
+import datetime
+import importlib
+from pathlib import Path
+
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.text import slugify
+
+from members import services
+from members.enums import MembershipClass, MemberType, OrganizationStatus
+from members.models import Office, Organization
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+APP_LOADERS = ["load_wego_programs", "load_wego_events", "load_wego_awards"]
+
+
+def _rows(name: str):
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
 
 
 class Command(BaseCommand):
     help = "Load the built-in WeGO data set (offices, members, partners). Idempotent."
 
+    @transaction.atomic
     def handle(self, *args, **options):
-        self.stdout.write("WeGO data set: nothing to load yet.")
+        self._smart_city_areas()
+        created = updated = 0
+        offices = {}
+        for row in _rows("offices.csv"):
+            office, was_created = Office.objects.update_or_create(
+                slug=row["slug"],
+                defaults={
+                    "name": row["name"],
+                    "kind": row["kind"],
+                    "city": row["city"],
+                    "country": row["country"],
+                    "opened_year": int(row["opened_year"]) if row["opened_year"] else None,
+                    "regions": [r for r in row["regions"].split(";") if r],
+                    "email": row["email"],
+                },
+            )
+            services.office_staff_group_ensure(office=office)
+            offices[office.slug] = office
+            created += was_created
+        services.secretariat_group_ensure()
+        self.stdout.write(f"Offices: {len(offices)} ({created} new)")
+
+        created = 0
+        for row in _rows("organizations.csv"):
+            region = row["region"]
+            member_type = row["member_type"]
+            defaults = {
+                "member_type": member_type,
+                "relationship": row["relationship"],
+                "region": region,
+                "city": row["city"],
+                "joined_on": datetime.date.fromisoformat(row["joined_on"])
+                if row["joined_on"]
+                else None,
+                "office": services.office_for_region(region, row["country"])
+                if region
+                else offices.get("secretariat"),
+            }
+            organization = Organization.objects.filter(
+                name=row["name"], country=row["country"]
+            ).first()
+            if organization is None:
+                organization = Organization(
+                    name=row["name"],
+                    country=row["country"],
+                    slug=services.organization_unique_slug(row["name"], row["country"]),
+                    status=OrganizationStatus.ACTIVE,
+                    membership_class=(
+                        MembershipClass.CORPORATE if member_type == MemberType.CORPORATION else ""
+                    ),
+                    **defaults,
+                )
+                organization.save()
+                created += 1
+            else:
+                changed = [f for f, v in defaults.items() if getattr(organization, f) != v]
+                if changed:
+                    for field in changed:
+                        setattr(organization, field, defaults[field])
+                    organization.save()
+                    updated += 1
+        total = Organization.objects.count()
+        self.stdout.write(f"Organizations: {total} ({created} new, {updated} updated)")
+
+        # The other apps' parts of the data set (programs, events, awards), each idempotent.
+        available = get_commands()
+        for name in APP_LOADERS:
+            if name in available:
+                call_command(name, stdout=self.stdout)
+
+    def _smart_city_areas(self) -> None:
+        """The 16 Smart City Driver areas (a migration loads them; a flushed database may not
+        have them any more). The list lives once, in that migration."""
+        from programs.models import SmartCityArea
+
+        migration = importlib.import_module("programs.migrations.0002_load_smart_city_areas")
+        for position, name in enumerate(migration.AREAS, start=1):
+            SmartCityArea.objects.update_or_create(
+                slug=slugify(name), defaults={"name": name, "position": position}
+            )

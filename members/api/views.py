@@ -1,0 +1,91 @@
+from django.db.models import OuterRef, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+
+from members import selectors
+from members.filters import DirectoryFilter
+from members.models import Office, Organization, OrganizationUser
+from wego_portal.api import StandardCursorPagination
+
+from .serializers import MyOrganizationSerializer, OfficeSerializer, OrganizationSerializer
+
+DIRECTORY_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Name, city or country; typos forgiven."),
+    OpenApiParameter(
+        "type",
+        OpenApiTypes.STR,
+        many=True,
+        description="local_government, corporation, institution",
+    ),
+    OpenApiParameter(
+        "region",
+        OpenApiTypes.STR,
+        many=True,
+        description="africa, europe, middle_east, americas, asia_pacific",
+    ),
+    OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 alpha-2 code, e.g. KR"),
+    OpenApiParameter("office", OpenApiTypes.STR, description="Office slug, e.g. east-asia"),
+    OpenApiParameter("joined", OpenApiTypes.INT, description="Year the member joined"),
+]
+
+
+class DirectoryFilterBackend:
+    """The directory's own FilterSet, so the page and the API filter identically."""
+
+    def filter_queryset(self, request, queryset, view):
+        params = request.query_params.copy()
+        params.pop("sort", None)  # the API orders by its cursor
+        return DirectoryFilter(params, queryset=queryset).qs
+
+    def get_schema_operation_parameters(self, view):
+        return []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List members",
+        description="Active WeGO members (partners excluded), cursor-paginated by name.",
+        parameters=DIRECTORY_PARAMETERS,
+    ),
+    retrieve=extend_schema(summary="One member or partner"),
+)
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganizationSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = StandardCursorPagination
+    filter_backends = [DirectoryFilterBackend]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.public_organizations()
+        return selectors.directory_queryset()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List offices"), retrieve=extend_schema(summary="One office")
+)
+class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OfficeSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    lookup_field = "slug"
+    queryset = Office.objects.all()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The caller's organizations", description="With the caller's role.")
+)
+class MyOrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = MyOrganizationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Organization.objects.none()
+        role = OrganizationUser.objects.filter(
+            organization=OuterRef("pk"), user=self.request.user
+        ).values("role")[:1]
+        return selectors.organizations_of_user(self.request.user).annotate(role=Subquery(role))

@@ -1,0 +1,110 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import SmartCityArea
+from wego_portal.files import validate_image, validate_pdf
+
+from .enums import OrganizationRole
+from .models import MembershipApplication, Organization
+
+
+class MembershipApplicationForm(forms.ModelForm):
+    supporting_letter = forms.FileField(
+        label=_("Supporting letter (PDF)"),
+        required=True,
+        validators=[validate_pdf],
+        help_text=_("A letter from your mayor, chief executive or director. PDF, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    class Meta:
+        model = MembershipApplication
+        fields = [
+            "member_type",
+            "organization_name",
+            "country",
+            "city",
+            "website",
+            "contact_name",
+            "contact_title",
+            "contact_email",
+            "motivation",
+            "supporting_letter",
+        ]
+        widgets = {
+            "member_type": forms.RadioSelect,
+            "motivation": forms.Textarea(attrs={"rows": 6}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "website": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+        help_texts = {
+            "member_type": _(
+                "Local governments are cities, districts, provinces and other localities. "
+                "Corporations provide smart-city solutions. Institutions are national or "
+                "regional agencies and foundations."
+            ),
+            "organization_name": _("The official name, e.g. “Seoul Metropolitan Government”."),
+            "contact_email": _(
+                "We send our decision and, if approved, your sign-in invitation here."
+            ),
+            "motivation": _("What you hope to share with and gain from the WeGO network."),
+        }
+
+
+class OrganizationProfileForm(forms.ModelForm):
+    areas = forms.ModelMultipleChoiceField(
+        queryset=SmartCityArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Smart City Driver areas of interest"),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["description", "website", "contact_email", "contact_phone", "areas"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+        help_texts = {
+            "description": _("Shown on your public profile. Up to 2,000 characters."),
+            "contact_email": _("A public address for enquiries, shown on your profile."),
+        }
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo"),
+        validators=[validate_image],
+        help_text=_(
+            "PNG, JPEG, WebP or GIF, up to 2 MB and 25 megapixels. Square logos look best."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
+        ),
+    )
+
+
+class InviteColleagueForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=OrganizationRole.choices,
+        initial=OrganizationRole.EDITOR,
+        widget=forms.RadioSelect,
+        help_text=_("Editors keep the profile current and work on applications."),
+    )
+
+
+class MembershipDecisionForm(forms.Form):
+    excom_approved_on = forms.DateField(
+        label=_("Date of the Executive Committee's approval"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Message to the applicant (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,123 @@
+"""Generate a large synthetic member network for benchmarks (never on production data)."""
+
+import random
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_countries import countries
+
+from members.enums import MemberType, OrganizationStatus, Region, Relationship
+from members.models import Office, Organization, fold
+from members.regions import AFRICA, AMERICAS, EUROPE, MIDDLE_EAST
+from members.selectors import bump_directory_version
+
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "san",
+    "ta",
+    "ve",
+    "ri",
+    "no",
+    "bu",
+    "sel",
+    "po",
+    "der",
+    "an",
+    "go",
+    "li",
+]
+ASIA_PACIFIC = [
+    "KR",
+    "JP",
+    "CN",
+    "PH",
+    "ID",
+    "VN",
+    "TH",
+    "MY",
+    "IN",
+    "NP",
+    "MN",
+    "AU",
+    "NZ",
+    "LK",
+    "BD",
+]
+COUNTRIES = {
+    Region.AFRICA: sorted(AFRICA),
+    Region.EUROPE: sorted(EUROPE),
+    Region.MIDDLE_EAST: sorted(MIDDLE_EAST),
+    Region.AMERICAS: sorted(AMERICAS),
+    Region.ASIA_PACIFIC: ASIA_PACIFIC,
+}
+
+
+def progress(done: int, total: int, started: float) -> None:
+    width = 40
+    filled = int(width * done / total) if total else width
+    rate = done / max(time.monotonic() - started, 1e-6)
+    sys.stderr.write(
+        f"\r  [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} ({rate:,.0f}/s)"
+    )
+    sys.stderr.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Add synthetic organizations until the network has --organizations of them (with progress)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organizations", type=int, default=100_000)
+        parser.add_argument("--batch", type=int, default=5_000)
+        parser.add_argument("--seed", type=int, default=2020)
+
+    def handle(self, *args, organizations, batch, seed, **options):
+        offices = list(Office.objects.all())
+        if not offices:
+            raise CommandError("Load the WeGO data set first (manage.py load_wego_data).")
+        rng = random.Random(seed)  # noqa: S311 (synthetic data, not secrets)
+        existing = Organization.objects.count()
+        missing = max(0, organizations - existing)
+        self.stdout.write(f"Generating {missing:,} organizations ({existing:,} exist)")
+        by_region = {
+            region: [o for o in offices if region in o.regions] or offices
+            for region in Region.values
+        }
+        started = time.monotonic()
+        done = 0
+        while done < missing:
+            rows = []
+            for _ in range(min(batch, missing - done)):
+                n = existing + done + len(rows)
+                region = rng.choice(Region.values)
+                country = rng.choice(COUNTRIES[region])
+                name = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).title()
+                name = f"{name} {n}"
+                rows.append(
+                    Organization(
+                        name=name,
+                        slug=f"synthetic-{n}",
+                        member_type=rng.choices(MemberType.values, weights=[8, 1, 1])[0],
+                        relationship=Relationship.MEMBER,
+                        country=country,
+                        region=region,
+                        city=name,
+                        office=rng.choice(by_region[region]),
+                        status=OrganizationStatus.ACTIVE,
+                        joined_on=f"{rng.randint(2010, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                        sort_name=fold(name),
+                        search_text=fold(f"{name} {name} {countries.name(country)}"),
+                    )
+                )
+            with transaction.atomic():
+                Organization.objects.bulk_create(rows, batch_size=1000)
+            done += len(rows)
+            progress(done, missing, started)
+        sys.stderr.write("\n")
+        bump_directory_version()
+        self.stdout.write(f"Network now has {Organization.objects.count():,} organizations.")

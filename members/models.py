@@ -1,0 +1,314 @@
+"""WeGO's members, partners and offices, and the people who act for each organization."""
+
+import unicodedata
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from wego_portal.files import private_storage, validate_pdf
+
+from .enums import (
+    ApplicationStatus,
+    MembershipClass,
+    MemberType,
+    OfficeKind,
+    OrganizationRole,
+    OrganizationStatus,
+    Region,
+    Relationship,
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text: "São Paulo" and "sao paulo" fold to the same string."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def _choices_check(field: str, choices, *, allow_blank: bool = False) -> models.CheckConstraint:
+    values = [value for value, _label in choices.choices]
+    condition = Q(**{f"{field}__in": values})
+    if allow_blank:
+        condition |= Q(**{field: ""})
+    return models.CheckConstraint(
+        condition=condition, name=f"%(app_label)s_%(class)s_{field}_valid"
+    )
+
+
+class Office(models.Model):
+    """The Secretariat in Seoul or one of WeGO's regional offices."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OfficeKind.choices)
+    city = models.CharField(_("city"), max_length=120)
+    country = CountryField(_("country"))
+    opened_year = models.PositiveSmallIntegerField(_("opened in"), null=True, blank=True)
+    regions = models.JSONField(
+        _("regions covered"),
+        default=list,
+        blank=True,
+        help_text=_("The WeGO regions whose members this office looks after."),
+    )
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    staff_group = models.OneToOneField(
+        Group,
+        verbose_name=_("staff group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="office",
+        help_text=_("Back-office users in this group look after this office's members."),
+    )
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["kind", "opened_year", "name"]
+        constraints = [_choices_check("kind", OfficeKind)]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:office", kwargs={"slug": self.slug})
+
+    @property
+    def region_labels(self) -> list[str]:
+        return [Region(code).label for code in self.regions if code in Region.values]
+
+
+class Organization(models.Model):
+    """A member (local government, corporation, institution) or an MOU partner of WeGO."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    member_type = models.CharField(_("member type"), max_length=20, choices=MemberType.choices)
+    relationship = models.CharField(
+        _("relationship"), max_length=20, choices=Relationship.choices, default=Relationship.MEMBER
+    )
+    membership_class = models.CharField(
+        _("membership class"),
+        max_length=20,
+        choices=MembershipClass.choices,
+        blank=True,
+        help_text=_("An Associate member becomes Full when the Executive Committee approves."),
+    )
+    country = CountryField(_("country"), blank=True)
+    region = models.CharField(_("WeGO region"), max_length=20, choices=Region.choices, blank=True)
+    city = models.CharField(_("city or locality"), max_length=120, blank=True)
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("looked after by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=OrganizationStatus.choices,
+        default=OrganizationStatus.ACTIVE,
+    )
+    joined_on = models.DateField(
+        _("joined on"),
+        null=True,
+        blank=True,
+        help_text=_("The Executive Committee's approval date (or the MOU date for partners)."),
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo_thumbnail = models.ImageField(upload_to="logos/thumbs/", blank=True, editable=False)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("short public description"), blank=True, max_length=2000)
+    contact_email = models.EmailField(_("public contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("public contact phone"), max_length=50, blank=True)
+    areas = models.ManyToManyField(
+        "programs.SmartCityArea",
+        verbose_name=_("Smart City Driver areas of interest"),
+        blank=True,
+        related_name="organizations",
+    )
+    # Derived on save: the folded name orders the directory ("São Paulo" among the S's, not
+    # after "Seoul"); the folded name, city and country are what search matches.
+    sort_name = models.CharField(max_length=200, editable=False, default="")
+    search_text = models.CharField(max_length=500, editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["sort_name", "search_text", "logo_thumbnail"])
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "country", name="members_organization_unique_name_per_country"
+            ),
+            _choices_check("member_type", MemberType),
+            _choices_check("relationship", Relationship),
+            _choices_check("status", OrganizationStatus),
+            _choices_check("region", Region, allow_blank=True),
+            _choices_check("membership_class", MembershipClass, allow_blank=True),
+        ]
+        indexes = [
+            models.Index(
+                fields=["relationship", "status", "sort_name", "id"], name="members_org_directory"
+            ),
+            models.Index(fields=["sort_name", "id"], name="members_org_sort"),
+            models.Index(fields=["region", "member_type"], name="members_org_region_type"),
+            models.Index(fields=["country"], name="members_org_country"),
+            models.Index(fields=["joined_on"], name="members_org_joined"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = fold(self.name)[:200]
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name", "search_text"}
+        super().save(*args, **kwargs)
+        self._directory_changed()
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:profile", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._directory_changed()
+        return result
+
+    @staticmethod
+    def _directory_changed() -> None:
+        from .selectors import bump_directory_version
+
+        transaction.on_commit(bump_directory_version)
+
+    def build_search_text(self) -> str:
+        """What the directory search matches: name, city and country name, folded."""
+        country_name = self.country.name if self.country else ""
+        return fold(f"{self.name} {self.city} {country_name}")[:500]
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.name.replace("-", " ").split() if w[:1].isalnum()]
+        return "".join(w[0] for w in words[:2]).upper() or "?"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == OrganizationStatus.ACTIVE
+
+
+class OrganizationUser(models.Model):
+    """A person who acts for an organization in the portal."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="people",
+        verbose_name=_("organization"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organization_roles",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=OrganizationRole.choices, default=OrganizationRole.EDITOR
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization user")
+        verbose_name_plural = _("organization users")
+        ordering = ["organization__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="members_one_role_per_org"
+            ),
+            _choices_check("role", OrganizationRole),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+
+class MembershipApplication(models.Model):
+    """An organization's application to join WeGO, decided by the Executive Committee."""
+
+    organization_name = models.CharField(_("organization name"), max_length=200)
+    member_type = models.CharField(
+        _("type of organization"), max_length=20, choices=MemberType.choices
+    )
+    country = CountryField(_("country"))
+    region = models.CharField(_("WeGO region"), max_length=20, choices=Region.choices, blank=True)
+    city = models.CharField(_("city or locality"), max_length=120)
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_title = models.CharField(_("contact person's job title"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    motivation = models.TextField(_("why do you want to join WeGO?"), max_length=5000)
+    supporting_letter = models.FileField(
+        _("supporting letter (PDF)"),
+        storage=private_storage,
+        upload_to="membership-letters/%Y/",
+        validators=[validate_pdf],
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    excom_approved_on = models.DateField(_("EXCOM approval date"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    organization = models.OneToOneField(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership_application",
+        verbose_name=_("organization created"),
+    )
+
+    class Meta:
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        ordering = ["-submitted_at"]
+        constraints = [
+            _choices_check("status", ApplicationStatus),
+            _choices_check("member_type", MemberType),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(excom_approved_on__isnull=False),
+                name="members_approved_application_has_excom_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_name} ({self.get_status_display()})"

@@ -1,0 +1,278 @@
+"""Reads that span relations: the directory, profiles, overviews. Views and the API share them."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django_countries import countries
+
+from .enums import MemberType, OrganizationStatus, Region, Relationship
+from .models import Office, Organization, OrganizationUser, fold
+
+
+def public_organizations() -> QuerySet[Organization]:
+    """Organizations anyone may see: active members and partners."""
+    return Organization.objects.filter(status=OrganizationStatus.ACTIVE).select_related("office")
+
+
+def directory_queryset() -> QuerySet[Organization]:
+    """The member directory: active members (partners are listed apart)."""
+    return (
+        public_organizations().filter(relationship=Relationship.MEMBER).order_by("sort_name", "id")
+    )
+
+
+def partner_queryset() -> QuerySet[Organization]:
+    return (
+        public_organizations()
+        .filter(relationship=Relationship.MOU_PARTNER)
+        .order_by("sort_name", "id")
+    )
+
+
+def directory_search(queryset: QuerySet[Organization], query: str) -> QuerySet[Organization]:
+    """Match name, city or country, forgiving missing accents and (on PostgreSQL) typos.
+
+    Every organization stores its folded (lower-case, accent-free) name, city and country as
+    ``search_text``; the query is folded the same way. PostgreSQL then matches either a
+    substring or a trigram word similarity at or above ``pg_trgm.word_similarity_threshold``
+    (set per connection in settings, so "Seol" finds Seoul), best matches first, both served by
+    a GIN trigram index. SQLite, the laptop default, matches every word as a
+    substring.
+    """
+    folded = fold(query)
+    if not folded:
+        return queryset
+    if settings.USING_POSTGRES:
+        return (
+            queryset.annotate(similarity=TrigramWordSimilarity(folded, "search_text"))
+            .filter(Q(search_text__contains=folded) | Q(search_text__trigram_word_similar=folded))
+            .order_by("-similarity", "sort_name", "id")
+        )
+    for word in folded.split():
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+# Facet key -> column of the directory query it counts.
+FACET_COLUMNS = {
+    "type": "member_type",
+    "region": "region",
+    "country": "country",
+    "office": "office_id",
+    "joined": "joined_year",
+}
+FACETS_SQL_POSTGRES = (
+    "SELECT {flags}, {columns}, COUNT(*) FROM ({inner}) AS results "
+    "GROUP BY GROUPING SETS ({sets}, ())"
+)
+FACETS_SQL_PART = (
+    "SELECT '{key}', CAST({column} AS TEXT), COUNT(*) FROM ({inner}) GROUP BY {column}"
+)
+FACETS_SQL_TOTAL = "SELECT '', NULL, COUNT(*) FROM ({inner})"
+DIRECTORY_VERSION_KEY = "members:directory-version"
+FACETS_CACHE_SECONDS = 300
+
+
+def directory_version() -> int:
+    """Bumped whenever an organization changes, so cached facet counts are never stale."""
+    return cache.get_or_set(DIRECTORY_VERSION_KEY, 1, None)
+
+
+def bump_directory_version() -> None:
+    try:
+        cache.incr(DIRECTORY_VERSION_KEY)
+    except ValueError:
+        cache.set(DIRECTORY_VERSION_KEY, 2, None)
+
+
+def _facet_counts(queryset: QuerySet[Organization]) -> tuple[int, dict[str, dict]]:
+    """The total and the counts per value of every facet, in ONE query over the results.
+
+    PostgreSQL groups by GROUPING SETS (a single scan); SQLite unions one GROUP BY per facet.
+    """
+    inner = (
+        queryset.order_by()
+        .annotate(joined_year=ExtractYear("joined_on"))
+        .values("id", *FACET_COLUMNS.values())  # the id keeps a DISTINCT from merging rows
+    )
+    # Only constant column names and Django's own compiled (parametrized) SQL are interpolated
+    # below; user input stays in ``params``.
+    inner_sql, params = inner.query.sql_with_params()
+    columns = list(FACET_COLUMNS.values())
+    if connection.vendor == "postgresql":
+        flags = ", ".join(f"GROUPING({c})" for c in columns)
+        sets = ", ".join(f"({c})" for c in columns)
+        sql = FACETS_SQL_POSTGRES.format(  # nosec B608
+            flags=flags, columns=", ".join(columns), inner=inner_sql, sets=sets
+        )
+    else:
+        parts = [
+            FACETS_SQL_PART.format(key=key, column=column, inner=inner_sql)  # nosec B608
+            for key, column in FACET_COLUMNS.items()
+        ]
+        parts.append(FACETS_SQL_TOTAL.format(inner=inner_sql))  # nosec B608
+        sql = " UNION ALL ".join(parts)
+        params = params * (len(FACET_COLUMNS) + 1)
+    counts: dict[str, dict] = {key: {} for key in FACET_COLUMNS}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for row in rows:
+        if connection.vendor == "postgresql":
+            flags, values, n = row[: len(columns)], row[len(columns) : -1], row[-1]
+            grouped = [key for key, flag in zip(FACET_COLUMNS, flags, strict=True) if flag == 0]
+            if not grouped:
+                total = n
+                continue
+            key = grouped[0]
+            value = values[list(FACET_COLUMNS).index(key)]
+        else:
+            key, value, n = row
+            if not key:
+                total = n
+                continue
+        if value not in (None, ""):
+            counts[key][str(value)] = n
+    return total, counts
+
+
+def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dict:
+    """The result count and the counts per filter value within the current results.
+
+    One aggregate query (cached per filter combination until an organization changes) plus
+    one for the office names.
+    """
+    digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
+    key = f"members:facets:{directory_version()}:{digest}"
+    cached = cache.get(key)
+    total, counts = cached if cached is not None else _facet_counts(queryset)
+    if cached is None:
+        cache.set(key, (total, counts), FACETS_CACHE_SECONDS)
+    offices = Office.objects.values_list("id", "slug", "name")
+    return {
+        "total": total,
+        "type": [
+            {"value": v, "label": label, "count": counts["type"].get(v, 0)}
+            for v, label in MemberType.choices
+        ],
+        "region": [
+            {"value": v, "label": label, "count": counts["region"].get(v, 0)}
+            for v, label in Region.choices
+        ],
+        "country": sorted(
+            (
+                {"value": code, "label": countries.name(code) or code, "count": n}
+                for code, n in counts["country"].items()
+            ),
+            key=lambda item: item["label"],
+        ),
+        "office": [
+            {"value": slug, "label": name, "count": counts["office"].get(str(pk), 0)}
+            for pk, slug, name in offices
+        ],
+        "joined": sorted(
+            (
+                {"value": int(year), "label": str(int(year)), "count": n}
+                for year, n in counts["joined"].items()
+            ),
+            key=lambda item: -item["value"],
+        ),
+    }
+
+
+def organization_for_profile(slug: str) -> Organization:
+    return public_organizations().prefetch_related("areas").get(slug=slug)
+
+
+def organizations_of_user(user) -> QuerySet[Organization]:
+    return (
+        Organization.objects.filter(people__user=user)
+        .select_related("office")
+        .prefetch_related(
+            Prefetch(
+                "people",
+                queryset=OrganizationUser.objects.select_related("user").order_by(
+                    "role", "user__email"
+                ),
+            )
+        )
+        .order_by("sort_name")
+    )
+
+
+def region_overview() -> dict:
+    """The annual report's "member overview": members per region and type, with totals."""
+    rows = directory_queryset().order_by().values("region", "member_type").annotate(n=Count("id"))
+    table = {region: dict.fromkeys(MemberType.values, 0) for region in [*Region.values, ""]}
+    for row in rows:
+        table.setdefault(row["region"] or "", dict.fromkeys(MemberType.values, 0))
+        table[row["region"] or ""][row["member_type"]] = row["n"]
+    lines = []
+    for region, counts in table.items():
+        total = sum(counts.values())
+        if region == "" and total == 0:
+            continue
+        lines.append(
+            {
+                "region": region,
+                "label": Region(region).label if region else "Region not recorded",
+                "counts": [counts[t] for t in MemberType.values],
+                "total": total,
+            }
+        )
+    type_totals = [sum(line["counts"][i] for line in lines) for i in range(len(MemberType.values))]
+    return {
+        "types": [label for _v, label in MemberType.choices],
+        "lines": lines,
+        "type_totals": type_totals,
+        "total": sum(type_totals),
+    }
+
+
+def members_by_country() -> list[dict]:
+    rows = (
+        directory_queryset()
+        .exclude(country="")
+        .order_by()
+        .values("country")
+        .annotate(n=Count("id"))
+    )
+    return sorted(
+        (
+            {"code": r["country"], "name": countries.name(r["country"]), "count": r["n"]}
+            for r in rows
+        ),
+        key=lambda item: (-item["count"], item["name"]),
+    )
+
+
+def offices_with_counts() -> QuerySet[Office]:
+    return Office.objects.annotate(
+        member_count=Count(
+            "organizations",
+            filter=Q(
+                organizations__status=OrganizationStatus.ACTIVE,
+                organizations__relationship=Relationship.MEMBER,
+            ),
+        )
+    ).order_by("kind", "opened_year", "name")
+
+
+def network_figures() -> dict:
+    """Headline figures for the home page (two aggregate queries)."""
+    figures = (
+        directory_queryset()
+        .order_by()
+        .aggregate(
+            members=Count("id"),
+            local_governments=Count("id", filter=Q(member_type=MemberType.LOCAL_GOVERNMENT)),
+            countries=Count("country", distinct=True, filter=~Q(country="")),
+        )
+    )
+    return {**figures, "offices": Office.objects.count()}

@@ -1,0 +1,242 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from wego_portal.pagination import DeferredJoinPaginator
+from wego_portal.permissions import get_permitted_object_or_404
+from wego_portal.worldmap import world_map_svg
+
+from . import selectors, services
+from .filters import DirectoryFilter
+from .forms import InviteColleagueForm, LogoForm, MembershipApplicationForm, OrganizationProfileForm
+from .models import Office, Organization
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def _selected_filters(request: HttpRequest, facets: dict) -> list[dict]:
+    """The active filters as removable chips: each links to the same view without it."""
+    labels = {
+        key: {str(item["value"]): item["label"] for item in items} for key, items in facets.items()
+    }
+    chips = []
+    for key in ("q", "type", "region", "country", "office", "joined"):
+        for value in request.GET.getlist(key):
+            if not value:
+                continue
+            remaining = request.GET.copy()
+            remaining.setlist(key, [v for v in request.GET.getlist(key) if v != value])
+            remaining.pop("page", None)
+            label = (
+                f"“{value}”"
+                if key == "q"
+                else labels.get(key, {}).get(value.upper() if key == "country" else value, value)
+            )
+            chips.append({"label": label, "url": "?" + remaining.urlencode()})
+    return chips
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    filterset = DirectoryFilter(request.GET or None, queryset=selectors.directory_queryset())
+    results = filterset.qs
+    filters = sorted(
+        (key, value) for key, value in request.GET.lists() if key not in {"page", "sort"}
+    )
+    facets = selectors.directory_facets(results, cache_key=urlencode(filters, doseq=True))
+    paginator = DeferredJoinPaginator(results, DIRECTORY_PAGE_SIZE)
+    paginator.count = facets.pop("total")  # already counted with the facets
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "facets": facets,
+            "selected": _selected_filters(request, facets),
+            "selected_values": {key: request.GET.getlist(key) for key in facets},
+            "query": request.GET.get("q", ""),
+            "sort": request.GET.get("sort", "name"),
+            "sort_choices": filterset.filters["sort"].extra["choices"],
+        },
+    )
+
+
+def partners(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.partner_queryset(), DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "members/partners.html", {"page": page})
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    by_country = selectors.members_by_country()
+    world_map = world_map_svg(
+        {row["code"]: row["count"] for row in by_country},
+        title=_("Map of WeGO members by country"),
+        noun=_("members"),
+    )
+    return render(
+        request,
+        "members/overview.html",
+        {"overview": selectors.region_overview(), "by_country": by_country, "map": world_map},
+    )
+
+
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        organization = selectors.organization_for_profile(slug)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+    can_edit = request.user.has_perm("members.edit_organization_profile", organization)
+    return render(
+        request, "members/profile.html", {"organization": organization, "can_edit": can_edit}
+    )
+
+
+def offices(request: HttpRequest) -> HttpResponse:
+    return render(request, "members/offices.html", {"offices": selectors.offices_with_counts()})
+
+
+def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    office = get_object_or_404(Office, slug=slug)
+    members = selectors.directory_queryset().filter(office=office)
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "members/office_detail.html", {"office": office, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    form = MembershipApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.membership_application_submit(data=form.cleaned_data)
+        except services.DuplicateMemberError as exc:
+            if exc.organization:
+                form.add_error(
+                    "organization_name",
+                    format_html(
+                        _(
+                            '{name} is already a WeGO member. <a href="{url}">See its profile</a>, '
+                            "or ask its primary contact to invite you."
+                        ),
+                        name=exc.organization.name,
+                        url=exc.organization.get_absolute_url(),
+                    ),
+                )
+            else:
+                form.add_error(
+                    "organization_name",
+                    _(
+                        "An application for this organization is already being reviewed. "
+                        "The secretariat will contact you."
+                    ),
+                )
+        else:
+            request.session["membership_application_id"] = application.pk
+            return redirect("members:join_submitted")
+    return render(request, "members/join.html", {"form": form})
+
+
+def join_submitted(request: HttpRequest) -> HttpResponse:
+    application_id = request.session.get("membership_application_id")
+    if not application_id:
+        return redirect("members:join")
+    from .models import MembershipApplication
+
+    application = get_object_or_404(MembershipApplication, pk=application_id)
+    return render(request, "members/join_submitted.html", {"application": application})
+
+
+# --- Member portal -----------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organizations = selectors.organizations_of_user(request.user)
+    return render(request, "members/dashboard.html", {"organizations": organizations})
+
+
+def _organization_for(request, slug: str, permission: str) -> Organization:
+    return get_permitted_object_or_404(
+        request.user, permission, Organization.objects.select_related("office"), slug=slug
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization_for(request, slug, "members.edit_organization_profile")
+    form = OrganizationProfileForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        with transaction.atomic():
+            services.organization_update_profile(
+                organization=Organization.objects.select_for_update().get(pk=organization.pk),
+                changed_by=request.user,
+                data=data,
+            )
+        messages.success(request, _("Your public profile has been updated."))
+        return redirect("members:portal_organization", slug=organization.slug)
+    return render(
+        request, "members/profile_edit.html", {"organization": organization, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def logo_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization_for(request, slug, "members.edit_organization_profile")
+    form = LogoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.organization_set_logo(
+            organization=organization, upload=form.cleaned_data["logo"], changed_by=request.user
+        )
+        messages.success(request, _("Your logo has been updated."))
+        return redirect("members:portal_organization", slug=organization.slug)
+    return render(request, "members/logo_edit.html", {"organization": organization, "form": form})
+
+
+@login_required
+def portal_organization(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization_for(request, slug, "members.act_for_organization")
+    people = organization.people.select_related("user").order_by("role", "user__email")
+    return render(
+        request,
+        "members/portal_organization.html",
+        {
+            "organization": organization,
+            "people": people,
+            "can_edit": request.user.has_perm("members.edit_organization_profile", organization),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_colleague(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization_for(request, slug, "members.invite_to_organization")
+    form = InviteColleagueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.organization_add_person(
+            organization=organization,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            role=form.cleaned_data["role"],
+            invited_by=request.user,
+        )
+        messages.success(
+            request,
+            _("We have e-mailed %(email)s an invitation to join %(org)s in the portal.")
+            % {"email": form.cleaned_data["email"], "org": organization.name},
+        )
+        return redirect("members:portal_organization", slug=organization.slug)
+    return render(request, "members/invite.html", {"organization": organization, "form": form})

@@ -1,0 +1,215 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from members.enums import MemberType, OrganizationStatus, Region, Relationship
+from tests.factories.members import OfficeFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+DIRECTORY = reverse("members:directory")
+
+
+def names(response) -> list[str]:
+    return [org.name for org in response.context["page"].object_list]
+
+
+@pytest.fixture
+def network(db):
+    chengdu = OfficeFactory(slug="east-asia", name="East Asia Regional Office")
+    abuja = OfficeFactory(
+        slug="africa", name="Africa Regional Office", country="NG", regions=["africa"]
+    )
+    OrganizationFactory(name="Seoul", country="KR", office=chengdu, joined_on="2010-09-01")
+    OrganizationFactory(name="São Paulo", country="BR", region=Region.AMERICAS, city="São Paulo")
+    OrganizationFactory(
+        name="Abuja", country="NG", region=Region.AFRICA, office=abuja, joined_on="2019-12-03"
+    )
+    OrganizationFactory(
+        name="UCWARE",
+        country="",
+        region="",
+        member_type=MemberType.CORPORATION,
+        joined_on="2019-10-28",
+    )
+    OrganizationFactory(
+        name="Seoul Digital Foundation", member_type=MemberType.INSTITUTION, joined_on="2019-12-16"
+    )
+    OrganizationFactory(name="Old City", status=OrganizationStatus.FORMER)
+    OrganizationFactory(
+        name="Smart City Institute Japan", country="JP", relationship=Relationship.MOU_PARTNER
+    )
+
+
+def test_directory_lists_active_members_only_with_a_count(client, network):
+    response = client.get(DIRECTORY)
+
+    assert response.status_code == 200
+    assert names(response) == ["Abuja", "São Paulo", "Seoul", "Seoul Digital Foundation", "UCWARE"]
+    assert "5 members" in response.content.decode()
+
+
+def test_directory_filters_by_type_and_region(client, network):
+    response = client.get(DIRECTORY, {"type": "local_government", "region": ["africa", "americas"]})
+
+    assert names(response) == ["Abuja", "São Paulo"]
+
+
+def test_directory_filters_by_country_office_and_joined_year(client, network):
+    assert names(client.get(DIRECTORY, {"country": "ng"})) == ["Abuja"]
+    assert names(client.get(DIRECTORY, {"office": "east-asia"})) == ["Seoul"]
+    assert names(client.get(DIRECTORY, {"joined": "2019"})) == [
+        "Abuja",
+        "Seoul Digital Foundation",
+        "UCWARE",
+    ]
+
+
+def test_directory_search_ignores_case_and_accents(client, network):
+    assert names(client.get(DIRECTORY, {"q": "sao PAULO"})) == ["São Paulo"]
+    assert names(client.get(DIRECTORY, {"q": "nigeria"})) == ["Abuja"]
+
+
+@pytest.mark.skipif(
+    not settings.USING_POSTGRES, reason="typo tolerance uses pg_trgm (CI runs PostgreSQL)"
+)
+def test_directory_search_forgives_typos_on_postgresql(client, network):
+    response = client.get(DIRECTORY, {"q": "Seol"})
+
+    assert names(response)[0] == "Seoul"
+    assert "Abuja" not in names(response)
+
+
+def test_directory_facets_count_the_current_results(client, network):
+    response = client.get(DIRECTORY, {"type": "local_government"})
+
+    facets = response.context["facets"]
+    assert {f["value"]: f["count"] for f in facets["region"]} == {
+        "africa": 1,
+        "europe": 0,
+        "middle_east": 0,
+        "americas": 1,
+        "asia_pacific": 1,
+    }
+    assert [(f["value"], f["count"]) for f in facets["joined"]] == [(2019, 1), (2010, 1)]
+
+
+def test_directory_sorts_newest_first(client, network):
+    response = client.get(DIRECTORY, {"sort": "newest", "joined": "2019"})
+
+    assert names(response) == ["Seoul Digital Foundation", "Abuja", "UCWARE"]
+
+
+def test_directory_selected_filters_link_to_the_view_without_them(client, network):
+    response = client.get(DIRECTORY, {"type": "corporation", "q": "uc"})
+
+    chips = {chip["label"]: chip["url"] for chip in response.context["selected"]}
+    assert chips["Corporation"] == "?q=uc"
+    assert chips["“uc”"] == "?type=corporation"
+
+
+def test_directory_paginates_24_per_page(client):
+    for n in range(30):
+        OrganizationFactory(name=f"Town {n:02d}")
+
+    first = client.get(DIRECTORY)
+    second = client.get(DIRECTORY, {"page": 2})
+
+    assert len(names(first)) == 24
+    assert names(second) == [f"Town {n:02d}" for n in range(24, 30)]
+    assert 'href="?page=2"' in first.content.decode()
+
+
+def test_directory_empty_state_says_what_to_do(client, network):
+    response = client.get(DIRECTORY, {"q": "atlantis"})
+
+    assert names(response) == []
+    assert "No members match" in response.content.decode()
+
+
+def test_partners_are_shown_apart_from_members(client, network):
+    response = client.get(reverse("members:partners"))
+
+    assert [org.name for org in response.context["page"].object_list] == [
+        "Smart City Institute Japan"
+    ]
+    assert "Smart City Institute Japan" not in names(client.get(DIRECTORY))
+
+
+def test_profile_shows_the_facts(client, network):
+    response = client.get(reverse("members:profile", kwargs={"slug": network_slug("Abuja")}))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Abuja</h1>" in html
+    assert "3 December 2019" in html
+    assert "Africa Regional Office" in html
+
+
+def network_slug(name):
+    from members.models import Organization
+
+    return Organization.objects.get(name=name).slug
+
+
+def test_profile_of_a_former_member_is_not_found(client, network):
+    response = client.get(reverse("members:profile", kwargs={"slug": network_slug("Old City")}))
+
+    assert response.status_code == 404
+
+
+def test_overview_counts_members_by_region_and_type(client, network):
+    response = client.get(reverse("members:overview"))
+
+    overview = response.context["overview"]
+    lines = {line["region"]: line["counts"] for line in overview["lines"]}
+    assert lines["africa"] == [1, 0, 0]
+    assert lines["asia_pacific"] == [1, 0, 1]
+    assert lines[""] == [0, 1, 0]
+    assert overview["total"] == 5
+
+
+def test_offices_list_and_office_page_show_their_members(client, network):
+    offices = client.get(reverse("members:offices"))
+    office = client.get(reverse("members:office", kwargs={"slug": "africa"}))
+
+    assert "Africa Regional Office" in offices.content.decode()
+    assert [org.name for org in office.context["page"].object_list] == ["Abuja"]
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_directory_query_count_is_constant(client, django_assert_num_queries, count):
+    office = OfficeFactory()
+    for n in range(count):
+        OrganizationFactory(office=office, joined_on=f"20{10 + n % 10}-01-01")
+
+    # the count and every facet in one query, the office names, the page's ids, its rows
+    with django_assert_num_queries(4):
+        response = client.get(DIRECTORY, {"type": "local_government", "q": "city"})
+    # the same filters again: counts come from the cache
+    with django_assert_num_queries(3):
+        client.get(DIRECTORY, {"type": "local_government", "q": "city", "page": 1})
+
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == count
+
+
+def test_directory_counts_refresh_when_an_organization_changes(
+    client, django_capture_on_commit_callbacks
+):
+    OrganizationFactory(name="Seoul")
+    assert "1 member" in client.get(DIRECTORY).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        OrganizationFactory(name="Busan")
+
+    assert "2 members" in client.get(DIRECTORY).content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_office_page_query_count_is_constant(client, django_assert_num_queries, count):
+    office = OfficeFactory(slug="east-asia")
+    for _ in range(count):
+        OrganizationFactory(office=office)
+
+    with django_assert_num_queries(3):
+        client.get(reverse("members:office", kwargs={"slug": "east-asia"}))

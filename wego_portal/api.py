@@ -1,0 +1,70 @@
+"""Shared pieces of the REST API (/api/v1/): pagination, throttles, permissions, error bodies.
+
+Each app keeps its own endpoints in ``<app>/api/``; they reuse the app's selectors, services
+and django-rules permissions, so the API never holds a second copy of business logic.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, permissions, throttling
+from rest_framework.pagination import CursorPagination
+from rest_framework.views import exception_handler
+
+
+class StandardCursorPagination(CursorPagination):
+    """Cursor pagination for large, growing lists: stable under inserts, fast at any depth."""
+
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    ordering = ("sort_name", "id")
+
+
+class WriteRateThrottle(throttling.UserRateThrottle):
+    """Writes (anything but GET/HEAD/OPTIONS) have a stricter budget than reads."""
+
+    scope = "write"
+
+    def allow_request(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+
+class HasObjectPermission(permissions.BasePermission):
+    """Checks ``view.object_permission`` with ``user.has_perm`` (the app's rules.py)."""
+
+    def has_object_permission(self, request, view, obj):
+        permission = getattr(view, "object_permission", None)
+        return permission is None or request.user.has_perm(permission, obj)
+
+
+def error_handler(exc, context):
+    """One error body everywhere: ``{"error": {"status", "code", "detail", "fields"?}}``.
+
+    A refused object is reported as 404, never 403: a refusal must not confirm that the
+    object exists.
+    """
+    if isinstance(exc, Http404 | PermissionDenied):
+        exc = exceptions.NotFound()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    body: dict = {"status": response.status_code, "code": getattr(exc, "default_code", "error")}
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            body["code"] = codes
+    if isinstance(detail, dict) and set(detail) != {"detail"}:
+        body["detail"] = "Some fields are not valid."
+        body["code"] = "invalid"
+        body["fields"] = detail
+    elif isinstance(detail, dict):
+        body["detail"] = str(detail["detail"])
+    elif isinstance(detail, list):
+        body["detail"] = " ".join(str(item) for item in detail)
+    else:
+        body["detail"] = str(detail)
+    response.data = {"error": body}
+    return response

@@ -1,0 +1,42 @@
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def elided_range(paginator, number):
+    """Page numbers around ``number`` with ellipses: 1 2 … 7 8 9 … 40 41."""
+    return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+STATUS_TAGS = {
+    # status value -> tag colour class; the tag always carries the status in words too.
+    "active": "tag--green",
+    "approved": "tag--green",
+    "sent": "tag--green",
+    "pending": "tag--amber",
+    "applicant": "tag--amber",
+    "queued": "tag--amber",
+    "suspended": "tag--red",
+    "rejected": "tag--red",
+    "failed": "tag--red",
+    "former": "tag--grey",
+    "draft": "tag--grey",
+}
+
+
+@register.inclusion_tag("includes/tag.html")
+def status_tag(value, label=None):
+    return {
+        "css": STATUS_TAGS.get(str(value), ""),
+        "label": label or _(str(value).replace("_", " ")),
+    }
+
+
+@register.inclusion_tag("admin/includes/dashboard.html")
+def back_office_dashboard(user):
+    """What needs attention today: the same lines as the daily staff digest."""
+    from notifications.digest import digest_items_for
+
+    return {"items": digest_items_for(user)}
