@@ -72,6 +72,60 @@ def pages(total: int) -> list[tuple[str, str, bool]]:
     ]
 
 
+def throughput(seconds: int = 10) -> dict:
+    """Requests per second under wrk: /members/ against a trivial view, same gunicorn, same run."""
+    import shutil
+    import socket
+
+    if not shutil.which("wrk"):
+        print("  wrk not installed (apt-get install wrk): throughput skipped")
+        return {}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "wego_portal.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        import urllib.request
+
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_bench/trivial", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        rates = {}
+        for label, path in [("trivial view", "/_bench/trivial"), ("/members/", "/members/")]:
+            out = subprocess.run(
+                ["wrk", "-t2", "-c8", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            line = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
+            rates[label] = float(line.split()[1])
+            print(f"  {label:<15} {rates[label]:8.1f} requests/s")
+        return rates
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,100000")
@@ -135,6 +189,20 @@ def main() -> None:
         times = " | ".join(f"{by_size[s]['median']:.1f} / {by_size[s]['p95']:.1f}" for s in sizes)
         ratio = by_size[sizes[-1]]["p95"] / max(by_size[sizes[0]]["p95"], 0.01)
         lines.append(f"| {label} | {queries} | {times} | {ratio:.2f} |")
+    print("\n== Throughput under wrk (gunicorn, 2 workers, 8 connections)")
+    rates = throughput()
+    if rates:
+        ratio = rates["/members/"] / rates["trivial view"]
+        lines += [
+            "",
+            f"Throughput at {sizes[-1]:,} organizations, gunicorn with 2 workers, wrk with "
+            "2 threads and 8 connections for 10 s, on the same machine:",
+            "",
+            "| view | requests/s |",
+            "|---|---|",
+            f"| trivial view | {rates['trivial view']:.0f} |",
+            f"| `/members/` | {rates['/members/']:.0f} ({ratio:.0%} of the trivial view) |",
+        ]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"\nWrote {RESULTS.relative_to(ROOT)}")
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from wego_portal.caching import anonymous_page_cache
 from wego_portal.pagination import DeferredJoinPaginator
 from wego_portal.permissions import get_permitted_object_or_404
 from wego_portal.worldmap import world_map_svg
@@ -17,7 +18,7 @@ from wego_portal.worldmap import world_map_svg
 from . import selectors, services
 from .filters import DirectoryFilter
 from .forms import InviteColleagueForm, LogoForm, MembershipApplicationForm, OrganizationProfileForm
-from .models import Office, Organization
+from .models import MembershipApplication, Office, Organization
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -44,6 +45,7 @@ def _selected_filters(request: HttpRequest, facets: dict) -> list[dict]:
     return chips
 
 
+@anonymous_page_cache(version=selectors.directory_version, prefix="members-directory")
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = DirectoryFilter(request.GET or None, queryset=selectors.directory_queryset())
     results = filterset.qs
@@ -150,8 +152,6 @@ def join_submitted(request: HttpRequest) -> HttpResponse:
     application_id = request.session.get("membership_application_id")
     if not application_id:
         return redirect("members:join")
-    from .models import MembershipApplication
-
     application = get_object_or_404(MembershipApplication, pk=application_id)
     return render(request, "members/join_submitted.html", {"application": application})
 

@@ -213,3 +213,31 @@ def test_office_page_query_count_is_constant(client, django_assert_num_queries, 
 
     with django_assert_num_queries(3):
         client.get(reverse("members:office", kwargs={"slug": "east-asia"}))
+
+
+def test_directory_page_is_cached_for_visitors_until_the_data_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    OrganizationFactory(name="Seoul")
+    first = client.get(DIRECTORY)
+
+    with django_assert_num_queries(0):
+        again = client.get(DIRECTORY)
+    with django_capture_on_commit_callbacks(execute=True):
+        OrganizationFactory(name="Busan")
+    after_change = client.get(DIRECTORY)
+
+    assert again.content == first.content
+    assert "Cookie" in again["Vary"]
+    assert "Busan" in after_change.content.decode()
+
+
+def test_directory_is_never_served_from_the_page_cache_to_signed_in_users(client, user):
+    OrganizationFactory(name="Seoul")
+    client.get(DIRECTORY)  # a visitor fills the cache
+    client.force_login(user)
+
+    response = client.get(DIRECTORY)
+
+    assert response.context is not None  # rendered, not replayed
+    assert "Sign out" in response.content.decode()

@@ -1,0 +1,48 @@
+"""Whole-page caching of public lists for anonymous visitors.
+
+Visitors make most directory traffic and all of them see the same page for the same URL, so
+the rendered page is kept in the shared cache under a key that includes a *version*: any
+change to the underlying data bumps the version, so a cached page is never stale. Signed-in
+users (whose header shows their name and notices) and requests carrying flash messages are
+always rendered fresh.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+
+def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: int = 300):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            cacheable = (
+                request.method in ("GET", "HEAD")
+                and not request.user.is_authenticated
+                and "messages" not in request.COOKIES
+            )
+            if not cacheable:
+                return view(request, *args, **kwargs)
+            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+            key = f"page:{prefix}:{version()}:{get_language()}:{digest}"
+            cached = cache.get(key)
+            if cached is not None:
+                content, content_type = cached
+                response = HttpResponse(content, content_type=content_type)
+            else:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+                if response.status_code == 200 and not response.cookies:
+                    cache.set(key, (response.content, response["Content-Type"]), timeout)
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        return wrapper
+
+    return decorator
