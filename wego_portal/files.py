@@ -13,7 +13,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -27,14 +26,12 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL; stream them through a checked view.")
 
 
-class PrivateStorage(LazyObject):
-    """``STORAGES["private"]``: outside MEDIA_ROOT, no URL, streamed by permission-checked views."""
+def private_storage():
+    """``STORAGES["private"]``: outside MEDIA_ROOT, no URL, streamed by permission-checked views.
 
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-private_storage = PrivateStorage()
+    A callable, so migrations record a reference to it rather than a concrete path.
+    """
+    return storages["private"]
 
 
 def _human_size(num_bytes: int) -> str:

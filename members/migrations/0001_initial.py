@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
                 ('contact_title', models.CharField(blank=True, max_length=200, verbose_name="contact person's job title")),
                 ('contact_email', models.EmailField(max_length=254, verbose_name='contact e-mail')),
                 ('motivation', models.TextField(max_length=5000, verbose_name='why do you want to join WeGO?')),
-                ('supporting_letter', models.FileField(blank=True, storage=wego_portal.files.PrivateFileSystemStorage(location='/work/main/private_media'), upload_to='membership-letters/%Y/', validators=[wego_portal.files.PdfValidator()], verbose_name='supporting letter (PDF)')),
+                ('supporting_letter', models.FileField(blank=True, storage=wego_portal.files.private_storage, upload_to='membership-letters/%Y/', validators=[wego_portal.files.PdfValidator()], verbose_name='supporting letter (PDF)')),
                 ('status', models.CharField(choices=[('pending', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=20, verbose_name='status')),
                 ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),

@@ -276,6 +276,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "events-send-reminders": {
+        "task": "events.tasks.send_event_reminders_task",
+        "schedule": 5 * 60.0,
+    },
     "notifications-sweep-outbox": {
         "task": "notifications.tasks.sweep_outbox_task",
         "schedule": 60.0,

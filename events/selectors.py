@@ -1,0 +1,295 @@
+"""Reads that span relations: lists, facets, the event page, feeds, registrations.
+
+The HTML views, the calendar feeds and (later) the API share these querysets, so the rules of
+what the public sees and how lists sort live in one place.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django_countries import countries
+
+from members.enums import Region
+from members.rules import is_secretariat
+
+from .enums import (
+    FEED_PRECISIONS,
+    Attendance,
+    DatePrecision,
+    EventKind,
+    EventProgram,
+    EventStatus,
+    LinkKind,
+    RegistrationStatus,
+    When,
+)
+from .models import (
+    CalendarFeedToken,
+    Event,
+    EventHost,
+    EventLink,
+    EventRegistration,
+    EventSponsor,
+    RegistrationQuestion,
+    Speaker,
+)
+from .rules import office_scope
+
+#: Feeds keep events this long after they ended, so a subscriber's calendar keeps them.
+FEED_HISTORY = datetime.timedelta(days=30)
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+UPCOMING_ORDER = ("sort_at", "sort_rank", "window_start", "title", "id")
+PAST_ORDER = ("-sort_at", "sort_rank", "-window_start", "title", "id")
+
+
+def with_registration_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate ``confirmed_count`` and ``waitlist_count`` (in the same query)."""
+    return queryset.annotate(
+        confirmed_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+        ),
+        waitlist_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
+        ),
+    )
+
+
+def public_events() -> QuerySet[Event]:
+    """Events anyone may see: published ones, and cancelled ones (shown as cancelled)."""
+    return Event.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def event_list_queryset() -> QuerySet[Event]:
+    """The public list, to filter and count facets on: public events, whether recorded.
+
+    Add ``with_registration_counts`` to the page shown (aggregates would upset facet counts).
+    """
+    has_recording = Exists(EventLink.objects.filter(event=OuterRef("pk"), kind=LinkKind.RECORDING))
+    return public_events().annotate(has_recording=has_recording)
+
+
+def events_in_period(
+    queryset: QuerySet[Event], when: str, now: datetime.datetime | None = None
+) -> QuerySet[Event]:
+    """Upcoming (not over yet, soonest first), past (most recent first) or all (calendar order).
+
+    See ``events.dates`` for the sort key that orders events of every date precision.
+    """
+    now = now or timezone.now()
+    if when == When.PAST:
+        return queryset.filter(window_end__lte=now).order_by(*PAST_ORDER)
+    if when == When.ALL:
+        return queryset.order_by(*UPCOMING_ORDER)
+    return queryset.filter(window_end__gt=now).order_by(*UPCOMING_ORDER)
+
+
+FACETS = {
+    "kind": "kind",
+    "program": "program",
+    "year": "year",
+    "region": "region",
+    "attendance": "attendance",
+    "country": "country",
+}
+
+
+def event_facets(queryset: QuerySet[Event]) -> dict[str, list[dict]]:
+    """Counts per filter value within the current results (one aggregate query per facet)."""
+    base = queryset.order_by()
+    facets: dict[str, list[dict]] = {}
+    for key, field in FACETS.items():
+        counts = {
+            row[field]: row["n"]
+            for row in base.values(field).annotate(n=Count("id", distinct=True)).order_by()
+            if row[field]
+        }
+        if key == "kind":
+            choices = EventKind.choices
+        elif key == "program":
+            choices = EventProgram.choices
+        elif key == "region":
+            choices = Region.choices
+        elif key == "attendance":
+            choices = Attendance.choices
+        elif key == "year":
+            choices = [(year, str(year)) for year in sorted(counts, reverse=True)]
+        else:
+            choices = sorted(
+                ((code, countries.name(code) or code) for code in counts), key=lambda c: c[1]
+            )
+        facets[key] = [
+            {"value": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in choices
+        ]
+    return facets
+
+
+def _detail_prefetches() -> list:
+    return [
+        Prefetch(
+            "host_links",
+            queryset=EventHost.objects.select_related("organization").order_by("position", "id"),
+        ),
+        Prefetch("speakers", queryset=Speaker.objects.select_related("organization")),
+        Prefetch("sponsors", queryset=EventSponsor.objects.select_related("organization")),
+        "links",
+        Prefetch("questions", queryset=RegistrationQuestion.objects.order_by("position", "id")),
+    ]
+
+
+def event_for_detail(slug: str) -> Event:
+    """A public event with everything its page shows. Raises ``Event.DoesNotExist``."""
+    return (
+        with_registration_counts(public_events())
+        .select_related("office")
+        .prefetch_related(*_detail_prefetches())
+        .get(slug=slug)
+    )
+
+
+def event_for_registration(slug: str) -> Event:
+    """A public event with its questions (for the registration forms)."""
+    return (
+        with_registration_counts(public_events())
+        .prefetch_related(
+            Prefetch("questions", queryset=RegistrationQuestion.objects.order_by("position"))
+        )
+        .get(slug=slug)
+    )
+
+
+def registration_of(user, event: Event) -> EventRegistration | None:
+    """``user``'s registration for ``event`` (made signed in, or with their login address)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        EventRegistration.objects.filter(event=event)
+        .filter(Q(user=user) | Q(email__iexact=user.email))
+        .order_by("-user_id")
+        .first()
+    )
+
+
+def registrations_of_user(user) -> QuerySet[EventRegistration]:
+    """Everything ``user`` registered for, soonest event first; cancelled ones last."""
+    return (
+        EventRegistration.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+        .select_related("event")
+        .order_by("event__sort_at", "event__sort_rank", "event__id", "id")
+    )
+
+
+def waitlist_position(registration: EventRegistration) -> int | None:
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = EventRegistration.objects.filter(
+        event_id=registration.event_id, status=RegistrationStatus.WAITLISTED
+    ).filter(
+        Q(requested_at__lt=registration.requested_at)
+        | Q(requested_at=registration.requested_at, id__lt=registration.id)
+    )
+    return ahead.count() + 1
+
+
+def events_hosted_by(organization, *, limit: int = 10) -> list[Event]:
+    """Public events ``organization`` hosted or hosts, most recent first (one query)."""
+    return list(
+        public_events()
+        .filter(host_links__organization=organization)
+        .order_by(*PAST_ORDER)
+        .distinct()[:limit]
+    )
+
+
+def feed_events(queryset: QuerySet[Event], now: datetime.datetime | None = None):
+    """Events a calendar feed carries: those with a known day, not over for a month or more.
+
+    Events known only to the month, quarter or year are left out: a calendar entry needs a
+    day, and putting one on the 1st of the month would state a date nobody announced.
+    """
+    now = now or timezone.now()
+    return (
+        queryset.filter(date_precision__in=FEED_PRECISIONS, window_end__gt=now - FEED_HISTORY)
+        .select_related("office")
+        .order_by(*UPCOMING_ORDER)
+    )
+
+
+def personal_feed_registrations(token: str) -> tuple[object, QuerySet[EventRegistration]]:
+    """The owner of a personal feed token and their active registrations with a known day.
+
+    Raises ``CalendarFeedToken.DoesNotExist`` for an unknown token.
+    """
+    feed = CalendarFeedToken.objects.select_related("user").get(token=token)
+    registrations = (
+        registrations_of_user(feed.user)
+        .filter(
+            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
+            event__status__in=PUBLIC_STATUSES,
+            event__date_precision__in=FEED_PRECISIONS,
+        )
+        .select_related("event__office")
+    )
+    return feed.user, registrations
+
+
+def month_events(year: int, month: int) -> dict[str, list[Event]]:
+    """A month view: events with a day in the month, and those that may fall in it.
+
+    ``dated``: exact and day-precision events overlapping the month (each knows its days);
+    ``undated``: month, quarter and quarter-span events whose window overlaps the month.
+    Year-round and to-be-decided events are left out: they would sit in every month.
+    """
+    first = datetime.date(year, month, 1)
+    after = datetime.date(year + month // 12, month % 12 + 1, 1)
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(after, datetime.time.min, tzinfo=zone)
+    events = list(
+        public_events()
+        .filter(window_start__lt=end, window_end__gt=start)
+        .exclude(date_precision__in=[DatePrecision.YEAR_ROUND, DatePrecision.TBD])
+        .order_by(*UPCOMING_ORDER)
+    )
+    return {
+        "dated": [e for e in events if e.date_precision in FEED_PRECISIONS],
+        "undated": [e for e in events if e.date_precision not in FEED_PRECISIONS],
+    }
+
+
+def events_for_staff(user, queryset: QuerySet[Event] | None = None) -> QuerySet[Event]:
+    """The back office's events: all for the Secretariat, their region's for office staff."""
+    queryset = Event.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    return queryset.filter(office_scope(user))
+
+
+def registrations_for_staff(user, queryset: QuerySet[EventRegistration] | None = None):
+    queryset = EventRegistration.objects.all() if queryset is None else queryset
+    if is_secretariat(user):
+        return queryset
+    scope = office_scope(user)
+    return queryset.filter(event__in=Event.objects.filter(scope))
+
+
+def registrations_for_export(event: Event) -> QuerySet[EventRegistration]:
+    return (
+        event.registrations.select_related("organization", "user")
+        .exclude(status=RegistrationStatus.PENDING)
+        .order_by("status", "requested_at", "id")
+    )
+
+
+def undated_events_soon(user, *, days: int = 60) -> QuerySet[Event]:
+    """Published events starting within ``days`` whose day is still unknown (for staff)."""
+    now = timezone.now()
+    return events_for_staff(
+        user,
+        Event.objects.filter(
+            status=EventStatus.PUBLISHED,
+            window_start__lt=now + datetime.timedelta(days=days),
+            window_end__gt=now,
+        ).exclude(date_precision__in=[*FEED_PRECISIONS, DatePrecision.YEAR_ROUND]),
+    )
