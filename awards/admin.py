@@ -1,0 +1,737 @@
+"""The secretariat's back office for the WeGO Awards.
+
+Editions (with their categories), judges and their assignments, entries (filters, export,
+result actions), the scoring overview (per-entry averages and ranks per category), closing the
+panel and publishing the results. Every state change goes through ``awards.services``. The
+awards back office is the secretariat's alone: regional-office staff do not see it, because
+scores are confidential.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+
+from members.enums import Region
+from members.rules import is_secretariat
+from wego_portal.files import validate_image
+
+from . import selectors, services
+from .enums import EntryStatus, Result
+from .forms import ResultForm
+from .models import (
+    CRITERIA,
+    Category,
+    ConflictOfInterest,
+    Edition,
+    Entry,
+    EntryDocument,
+    EntryImage,
+    Judge,
+    Score,
+)
+
+SUBMITTED_ENTRIES = Q(entries__status=EntryStatus.SUBMITTED)
+
+
+class SecretariatOnlyMixin:
+    """Model permissions *and* membership of the secretariat."""
+
+    def has_module_permission(self, request):
+        return is_secretariat(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_secretariat(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return is_secretariat(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_secretariat(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_secretariat(request.user) and super().has_delete_permission(request, obj)
+
+
+class KeywordsField(forms.CharField):
+    """A list of keywords edited as one line, separated by semicolons."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "; ".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [word.strip() for word in text.split(";") if word.strip()]
+
+
+class CategoryForm(forms.ModelForm):
+    keywords = KeywordsField(
+        label=_("Keywords"),
+        required=False,
+        help_text=_("Separated by semicolons, e.g. “AI; Drones; Blockchain”."),
+    )
+
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "description", "keywords", "position"]
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    form = CategoryForm
+    extra = 0
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["position", "name", "slug", "keywords"]
+
+
+@admin.register(Edition)
+class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "year",
+        "phase_display",
+        "is_public",
+        "entries_close_at",
+        "submitted_count",
+        "results_published",
+        "scoring_link",
+    ]
+    list_filter = ["is_public", "results_published"]
+    search_fields = ["theme", "year"]
+    inlines = [CategoryInline]
+    readonly_fields = [
+        "results_published",
+        "results_published_at",
+        "results_published_by",
+        "scoring_link",
+    ]
+    fieldsets = [
+        (None, {"fields": ["number", "year", "theme", "description", "is_public"]}),
+        (
+            _("Phases"),
+            {
+                "fields": [
+                    "announced_on",
+                    "entries_open_at",
+                    "entries_close_at",
+                    "judging_starts_at",
+                    "judging_ends_at",
+                    "results_due_on",
+                ]
+            },
+        ),
+        (_("Entering"), {"fields": ["max_entries_per_city", "rules"]}),
+        (
+            _("Results"),
+            {
+                "fields": [
+                    "scoring_link",
+                    "results_published",
+                    "results_published_at",
+                    "results_published_by",
+                ]
+            },
+        ),
+    ]
+    actions = ["publish_results", "close_panel"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_submitted=Count("entries", filter=SUBMITTED_ENTRIES))
+        )
+
+    @admin.display(description=_("Phase"))
+    def phase_display(self, obj):
+        return obj.current_phase_label
+
+    @admin.display(description=_("Submitted entries"), ordering="n_submitted")
+    def submitted_count(self, obj):
+        return getattr(obj, "n_submitted", "—")
+
+    @admin.display(description=_("Scoring"))
+    def scoring_link(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:awards_edition_scoring", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Scoring overview and results"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/scoring/",
+                self.admin_site.admin_view(self.scoring_view),
+                name="awards_edition_scoring",
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="awards_edition_publish",
+            ),
+            path(
+                "<int:pk>/close-panel/",
+                self.admin_site.admin_view(self.close_panel_view),
+                name="awards_edition_close_panel",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _edition(self, request, pk) -> Edition:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Edition, pk=pk)
+
+    def scoring_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Per-entry averages and ranks per category; the result of each entry is recorded here."""
+        edition = self._edition(request, pk)
+        if request.method == "POST":
+            entry = get_object_or_404(Entry, pk=request.POST.get("entry"), edition=edition)
+            form = ResultForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.entry_record_result(
+                        entry=entry, result=form.cleaned_data["result"], recorded_by=request.user
+                    )
+                except services.AwardsError as exc:
+                    self.message_user(request, f"{entry}: {exc}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("Result recorded for “%(title)s”.") % {"title": entry.project_title},
+                        messages.SUCCESS,
+                    )
+            return HttpResponseRedirect(request.path)
+        judges_per_category = dict(
+            Category.objects.filter(edition=edition)
+            .annotate(n=Count("judges"))
+            .values_list("id", "n")
+        )
+        overview = [
+            {
+                "category": category,
+                "judges": judges_per_category.get(category.pk, 0),
+                "rows": rows,
+            }
+            for category, rows in selectors.scoring_overview(edition)
+        ]
+        return TemplateResponse(
+            request,
+            "admin/awards/scoring_overview.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Scoring overview: %(edition)s") % {"edition": edition.title},
+                "edition": edition,
+                "overview": overview,
+                "criteria": CRITERIA,
+                "result_choices": [("", _("No award")), *Result.choices],
+                "opts": self.model._meta,
+                "panel_closed": edition.panel_closed(),
+            },
+        )
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        if request.method == "POST":
+            try:
+                services.edition_publish_results(edition=edition, published_by=request.user)
+            except services.AwardsError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:awards_edition_scoring", args=[pk]))
+            self.message_user(
+                request,
+                _(
+                    "The results of the %(edition)s are published. The entrant cities are "
+                    "being told by e-mail."
+                )
+                % {"edition": edition.title},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:awards_edition_change", args=[pk]))
+        awarded = (
+            edition.entries.exclude(result="")
+            .select_related("category")
+            .order_by("category__position", "-result", "entrant_name")
+        )
+        return TemplateResponse(
+            request,
+            "admin/awards/confirm_publish.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Publish the results of the %(edition)s?") % {"edition": edition.title},
+                "edition": edition,
+                "awarded": awarded,
+                "entrant_count": edition.entries.filter(status=EntryStatus.SUBMITTED)
+                .exclude(organization=None)
+                .values("organization")
+                .distinct()
+                .count(),
+                "opts": self.model._meta,
+            },
+        )
+
+    def close_panel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        if request.method == "POST":
+            try:
+                services.edition_close_panel(edition=edition, closed_by=request.user)
+            except services.AwardsError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("The judging panel is closed: judges can now read each other's scores."),
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(reverse("admin:awards_edition_scoring", args=[pk]))
+        return TemplateResponse(
+            request,
+            "admin/awards/confirm_close_panel.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Close the judging panel of the %(edition)s?")
+                % {"edition": edition.title},
+                "edition": edition,
+                "opts": self.model._meta,
+            },
+        )
+
+    def _single(self, request, queryset, url_name):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one edition."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse(url_name, args=[queryset.get().pk]))
+
+    @admin.action(description=_("Publish the results (asks to confirm)"), permissions=["change"])
+    def publish_results(self, request, queryset):
+        return self._single(request, queryset, "admin:awards_edition_publish")
+
+    @admin.action(
+        description=_("Close the judging panel (asks to confirm)"), permissions=["change"]
+    )
+    def close_panel(self, request, queryset):
+        return self._single(request, queryset, "admin:awards_edition_close_panel")
+
+
+@admin.register(Category)
+class CategoryAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    form = CategoryForm
+    list_display = ["name", "edition", "position", "keyword_list"]
+    list_filter = ["edition"]
+    list_select_related = ["edition"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["edition", "name", "slug", "description", "keywords", "position"]
+
+    @admin.display(description=_("Keywords"))
+    def keyword_list(self, obj):
+        return "; ".join(obj.keywords)
+
+
+class JudgeForm(forms.ModelForm):
+    photo_upload = forms.FileField(
+        label=_("New photo"),
+        required=False,
+        validators=[validate_image],
+        help_text=_("PNG, JPEG, WebP or GIF; re-encoded, with a thumbnail."),
+    )
+
+    class Meta:
+        model = Judge
+        fields = [
+            "edition",
+            "name",
+            "title",
+            "affiliation",
+            "bio",
+            "user",
+            "categories",
+            "position",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        edition = cleaned.get("edition")
+        categories = cleaned.get("categories") or []
+        if edition and any(category.edition_id != edition.pk for category in categories):
+            self.add_error("categories", _("Choose categories of the judge's own edition."))
+        return cleaned
+
+
+@admin.register(Judge)
+class JudgeAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    form = JudgeForm
+    list_display = ["photo_preview", "name", "edition", "affiliation", "user", "category_list"]
+    list_display_links = ["name"]
+    list_filter = ["edition"]
+    list_select_related = ["edition", "user"]
+    search_fields = ["name", "affiliation", "user__email"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["categories"]
+    readonly_fields = ["photo_preview"]
+    fields = [
+        "edition",
+        "name",
+        "title",
+        "affiliation",
+        "bio",
+        "photo_preview",
+        "photo_upload",
+        "user",
+        "categories",
+        "position",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "categories":
+            kwargs["queryset"] = Category.objects.select_related("edition").order_by(
+                "-edition__year", "position"
+            )
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "categories":
+            field.label_from_instance = lambda c: f"{c.name} ({c.edition.year})"
+        return field
+
+    @admin.display(description=_("Categories"))
+    def category_list(self, obj):
+        return ", ".join(category.name for category in obj.categories.all()) or "—"
+
+    @admin.display(description=_("Photo"))
+    def photo_preview(self, obj):
+        if obj.photo_thumbnail:
+            return format_html(
+                '<img src="{}" alt="" width="40" height="40" class="admin-logo">',
+                obj.photo_thumbnail.url,
+            )
+        return format_html(
+            '<span class="admin-initials" aria-hidden="true">{}</span>', obj.initials
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        upload = form.cleaned_data.get("photo_upload")
+        if upload:
+            services.judge_set_photo(judge=obj, upload=upload)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.judge_assign_categories(
+            judge=form.instance,
+            categories=form.cleaned_data.get("categories") or [],
+            assigned_by=request.user,
+        )
+
+
+class EntryResource(resources.ModelResource):
+    edition = fields.Field(attribute="edition__year", column_name="edition")
+    category = fields.Field(attribute="category__name", column_name="category")
+    organization = fields.Field(attribute="organization__slug", column_name="member")
+    region = fields.Field(attribute="organization__region", column_name="region")
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id",
+            "edition",
+            "category",
+            "entrant_name",
+            "entrant_country",
+            "organization",
+            "region",
+            "project_title",
+            "status",
+            "result",
+            "submitted_at",
+            "summary",
+            "problem",
+            "solution",
+            "ict_used",
+            "results_impact",
+            "started_on",
+            "partners",
+        ]
+        export_order = fields
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    """Categories named with their edition's year ("Safe City (2020)")."""
+
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        categories = Category.objects.select_related("edition").order_by(
+            "-edition__year", "position"
+        )
+        return [(str(c.pk), f"{c.name} ({c.edition.year})") for c in categories]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(category_id=int(self.value()))
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return Region.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Region.values:
+            return queryset.filter(organization__region=self.value())
+        return queryset
+
+
+class EntryImageInline(admin.TabularInline):
+    model = EntryImage
+    extra = 0
+    fields = ["preview", "caption", "uploaded_at"]
+    readonly_fields = ["preview", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Image"))
+    def preview(self, obj):
+        url = reverse("awards:image_thumbnail", args=[obj.pk])
+        return format_html('<a href="{}"><img src="{}" alt="" width="120"></a>', url, url)
+
+
+class EntryDocumentInline(admin.TabularInline):
+    model = EntryDocument
+    extra = 0
+    fields = ["link", "is_public", "uploaded_at"]
+    readonly_fields = ["link", "is_public", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Document"))
+    def link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("awards:document", args=[obj.pk]), obj.title
+        )
+
+
+class EntryAdminForm(forms.ModelForm):
+    class Meta:
+        model = Entry
+        fields = [
+            "category",
+            "project_title",
+            "summary",
+            "problem",
+            "solution",
+            "ict_used",
+            "results_impact",
+            "started_on",
+            "partners",
+        ]
+
+    def clean_category(self):
+        category = self.cleaned_data["category"]
+        if self.instance.pk and category.edition_id != self.instance.edition_id:
+            raise forms.ValidationError(_("Choose a category of the entry's own edition."))
+        return category
+
+
+@admin.register(Entry)
+class EntryAdmin(SecretariatOnlyMixin, ExportMixin, admin.ModelAdmin):
+    form = EntryAdminForm
+    resource_classes = [EntryResource]
+    list_display = [
+        "project_title",
+        "entrant_name",
+        "edition",
+        "category",
+        "status",
+        "result",
+        "submitted_at",
+        "member_link",
+    ]
+    list_filter = ["edition", CategoryFilter, "status", "result", RegionFilter]
+    list_select_related = ["edition", "category", "organization"]
+    search_fields = ["project_title", "entrant_name", "organization__name"]
+    inlines = [EntryImageInline, EntryDocumentInline]
+    actions = ["record_winner", "record_special_mention", "clear_result"]
+    readonly_fields = [
+        "edition",
+        "organization",
+        "entrant_name",
+        "entrant_country",
+        "status",
+        "result",
+        "submitted_at",
+        "withdrawn_at",
+        "result_recorded_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "score_summary",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "edition",
+                    "category",
+                    "organization",
+                    "entrant_name",
+                    "entrant_country",
+                    "status",
+                    "result",
+                    "score_summary",
+                ]
+            },
+        ),
+        (
+            _("Project"),
+            {
+                "fields": [
+                    "project_title",
+                    "summary",
+                    "problem",
+                    "solution",
+                    "ict_used",
+                    "results_impact",
+                    "started_on",
+                    "partners",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "submitted_at",
+                    "withdrawn_at",
+                    "result_recorded_at",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # entries come from the cities (and the data set's loader)
+
+    @admin.display(description=_("Member"))
+    def member_link(self, obj):
+        if obj.organization_id is None:
+            return _("not a member")
+        url = reverse("admin:members_organization_change", args=[obj.organization_id])
+        return format_html('<a href="{}">{}</a>', url, obj.organization.name)
+
+    @admin.display(description=_("Scores"))
+    def score_summary(self, obj):
+        scores = list(obj.scores.select_related("judge"))
+        if not scores:
+            return _("No scores yet.")
+        mean = sum(s.mean for s in scores) / len(scores)
+        return format_html(
+            "{}<br>{}",
+            _("Average %(mean).2f from %(n)d judges") % {"mean": mean, "n": len(scores)},
+            format_html_join(", ", "{}: {}", ((s.judge.name, f"{s.mean:.1f}") for s in scores)),
+        )
+
+    def _record(self, request, queryset, result, label):
+        done = 0
+        for entry in queryset.select_related("edition"):
+            try:
+                services.entry_record_result(entry=entry, result=result, recorded_by=request.user)
+            except services.AwardsError as exc:
+                self.message_user(request, f"{entry}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d entry: %(label)s.", "%(n)d entries: %(label)s.", done)
+            % {"n": done, "label": label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Record as winner"), permissions=["change"])
+    def record_winner(self, request, queryset):
+        self._record(request, queryset, Result.WINNER, Result.WINNER.label)
+
+    @admin.action(description=_("Record as special mention"), permissions=["change"])
+    def record_special_mention(self, request, queryset):
+        self._record(request, queryset, Result.SPECIAL_MENTION, Result.SPECIAL_MENTION.label)
+
+    @admin.action(description=_("Clear the result"), permissions=["change"])
+    def clear_result(self, request, queryset):
+        self._record(request, queryset, "", _("no award"))
+
+
+class ScoreResource(resources.ModelResource):
+    edition = fields.Field(attribute="entry__edition__year", column_name="edition")
+    category = fields.Field(attribute="entry__category__name", column_name="category")
+    entry = fields.Field(attribute="entry__project_title", column_name="project")
+    entrant = fields.Field(attribute="entry__entrant_name", column_name="entrant")
+    judge = fields.Field(attribute="judge__name", column_name="judge")
+    mean = fields.Field(attribute="mean", column_name="mean")
+
+    class Meta:
+        model = Score
+        fields = ["edition", "category", "entry", "entrant", "judge", *CRITERIA, "mean", "comments"]
+        export_order = fields
+
+
+@admin.register(Score)
+class ScoreAdmin(SecretariatOnlyMixin, ExportMixin, admin.ModelAdmin):
+    """Read-only: judges score in the portal; the secretariat reads and exports."""
+
+    resource_classes = [ScoreResource]
+    list_display = ["entry", "judge", *CRITERIA, "mean_display", "updated_at"]
+    list_filter = ["entry__edition", "judge"]
+    list_select_related = ["entry", "judge"]
+    search_fields = ["entry__project_title", "entry__entrant_name", "judge__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Mean"))
+    def mean_display(self, obj):
+        return f"{obj.mean:.1f}"
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("entry__edition", "entry__category", "judge")
+        )
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    list_display = ["judge", "entry", "declared_at", "reason"]
+    list_filter = ["entry__edition", "judge"]
+    list_select_related = ["judge", "entry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
