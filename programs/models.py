@@ -1,5 +1,49 @@
+"""WeGO's programs, their calls for applications, and the applications member cities send.
+
+Smart City Driver (with the Solution Finder) and Project Implementer take applications through
+calls; Smart Health Responder is an information program with public pages only. An
+application's answers live in a detail table of its kind (``SolutionFinderDetails`` or
+``ProjectImplementerDetails``); its status changes only through ``programs.services`` and each
+change is recorded as an ``ApplicationTransition``.
+"""
+
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from members.enums import MemberType
+from wego_portal.files import private_storage, validate_pdf
+
+from .enums import (
+    ApplicationKind,
+    ApplicationStatus,
+    BudgetRange,
+    Currency,
+    MessageKind,
+    MessageVisibility,
+    MilestoneKind,
+    MilestoneStatus,
+    Recommendation,
+    StakeholderRole,
+)
+
+LONG_TEXT = 5000
+
+
+def _choices_check(field: str, choices, *, allow_blank: bool = False) -> models.CheckConstraint:
+    condition = Q(**{f"{field}__in": choices.values})
+    if allow_blank:
+        condition |= Q(**{field: ""})
+    return models.CheckConstraint(
+        condition=condition, name=f"%(app_label)s_%(class)s_{field}_valid"
+    )
 
 
 class SmartCityArea(models.Model):
@@ -16,3 +60,712 @@ class SmartCityArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Programs and calls ------------------------------------------------------------------------
+
+
+class Program(models.Model):
+    """A WeGO program with its public page (text edited in the back office)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences for the program list.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Paragraphs separated by an empty line.")
+    )
+    areas = models.ManyToManyField(
+        SmartCityArea,
+        verbose_name=_("areas covered"),
+        blank=True,
+        related_name="programs",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+
+class ProgramSection(models.Model):
+    """A titled block of a program's public page ("Activator Discover", "Data Portal"…)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="sections", verbose_name=_("program")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Paragraphs separated by an empty line."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("page section")
+        verbose_name_plural = _("page sections")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Call(models.Model):
+    """An application round of a program, e.g. "Project Implementer 2021".
+
+    Open from ``opens_at`` (or as soon as published, when empty) until ``closes_at`` (or
+    always, when empty: the Solution Finder runs as an always-open call).
+    """
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="calls", verbose_name=_("program")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("application form"),
+        max_length=30,
+        choices=ApplicationKind.choices,
+        help_text=_("Which form applicants fill in, and which workflow their applications follow."),
+    )
+    opens_at = models.DateTimeField(
+        _("opens"), null=True, blank=True, help_text=_("Empty: open as soon as published.")
+    )
+    closes_at = models.DateTimeField(
+        _("closes"), null=True, blank=True, help_text=_("Empty: always open.")
+    )
+    dates_note = models.CharField(
+        _("note on the dates"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown instead of exact dates when they are not recorded."),
+    )
+    description = models.TextField(_("public description"), blank=True)
+    eligible_member_types = models.JSONField(
+        _("who may apply"),
+        default=list,
+        blank=True,
+        help_text=_("Member types allowed to apply."),
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("review panel"),
+        blank=True,
+        related_name="program_review_panels",
+        help_text=_("Staff assigned as reviewers to every application submitted to this call."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("call for applications")
+        verbose_name_plural = _("calls for applications")
+        ordering = ["-opens_at", "title"]
+        constraints = [
+            _choices_check("kind", ApplicationKind),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="programs_call_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:call", kwargs={"slug": self.program.slug, "call_slug": self.slug})
+
+    @property
+    def always_open(self) -> bool:
+        return self.closes_at is None
+
+    def has_opened(self, now=None) -> bool:
+        return self.opens_at is None or self.opens_at <= (now or timezone.now())
+
+    def has_closed(self, now=None) -> bool:
+        return self.closes_at is not None and self.closes_at <= (now or timezone.now())
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_published and self.has_opened(now) and not self.has_closed(now)
+
+    def accepts(self, member_type: str) -> bool:
+        return member_type in (self.eligible_member_types or [])
+
+    @property
+    def eligible_labels(self) -> list[str]:
+        return [
+            MemberType(value).label
+            for value in self.eligible_member_types or []
+            if value in MemberType.values
+        ]
+
+
+class CallDocument(models.Model):
+    """A document applicants to a call must (or may) attach."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="documents", verbose_name=_("call")
+    )
+    name = models.CharField(_("document"), max_length=200)
+    hint = models.CharField(_("hint"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("document to attach")
+        verbose_name_plural = _("documents to attach")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Applications ------------------------------------------------------------------------------
+
+REFERENCE_PREFIX = {
+    ApplicationKind.SOLUTION_FINDER: "SF",
+    ApplicationKind.PROJECT_IMPLEMENTER: "PI",
+}
+
+
+class Application(models.Model):
+    """One organization's application to one call (at most one per organization and call)."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call")
+    )
+    organization = models.ForeignKey(
+        "members.Organization",
+        on_delete=models.PROTECT,
+        related_name="program_applications",
+        verbose_name=_("organization"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ApplicationKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+    )
+    areas = models.ManyToManyField(
+        SmartCityArea,
+        verbose_name=_("Smart City Driver areas"),
+        blank=True,
+        related_name="applications",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+    # Per form section: {"challenges": {"rev": 3, "by": <user id>, "at": "<iso>"}}. The
+    # revision lets two colleagues edit one application without silently overwriting each
+    # other (see services.application_section_save).
+    section_edits = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "organization"], name="programs_one_application_per_call"
+            ),
+            _choices_check("kind", ApplicationKind),
+            _choices_check("status", ApplicationStatus),
+        ]
+        indexes = [
+            models.Index(fields=["status", "call"], name="programs_app_status_call"),
+            models.Index(fields=["organization", "-created_at"], name="programs_app_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.organization} ({self.call})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:application", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        """A short reference people can quote: "PI-00012"."""
+        if self.pk is None:
+            return ""
+        return f"{REFERENCE_PREFIX.get(self.kind, 'AP')}-{self.pk:05d}"
+
+    @property
+    def is_solution_finder(self) -> bool:
+        return self.kind == ApplicationKind.SOLUTION_FINDER
+
+    @property
+    def is_project_implementer(self) -> bool:
+        return self.kind == ApplicationKind.PROJECT_IMPLEMENTER
+
+    @property
+    def details(self):
+        """The answers of this application's kind (one query unless select_related)."""
+        if self.is_solution_finder:
+            return self.solution_finder
+        return self.project
+
+    @property
+    def title(self) -> str:
+        if self.is_project_implementer:
+            try:
+                return self.project.title or str(self.call)
+            except ProjectImplementerDetails.DoesNotExist:
+                return str(self.call)
+        return str(self.call)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+
+class SolutionFinderDetails(models.Model):
+    """The Solution Finder form: challenges, the solution package the city has in mind,
+    budget range, timeline, the partners it would like to meet, and a contact person."""
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="solution_finder",
+    )
+    urban_challenges = models.TextField(_("urban challenges"), blank=True, max_length=LONG_TEXT)
+    budget_range = models.CharField(
+        _("budget range"), max_length=20, choices=BudgetRange.choices, blank=True
+    )
+    timeline = models.TextField(_("timeline"), blank=True, max_length=2000)
+    preferred_partner_types = models.JSONField(
+        _("preferred partner types"), default=list, blank=True
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_title = models.CharField(_("job title"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("Solution Finder answers")
+        verbose_name_plural = _("Solution Finder answers")
+        constraints = [_choices_check("budget_range", BudgetRange, allow_blank=True)]
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class SolutionComponent(models.Model):
+    """One component of a Solution Finder city's solution package: an area and what it needs."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="components"
+    )
+    area = models.ForeignKey(
+        SmartCityArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area"),
+    )
+    need = models.TextField(_("what is needed"), blank=True, max_length=2000)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("solution package component")
+        verbose_name_plural = _("solution package components")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.area or '—'}: {self.need[:60]}"
+
+
+class ProjectImplementerDetails(models.Model):
+    """The Project Implementer proposal, with the city's co-funding commitment."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="project"
+    )
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=2000)
+    objectives = models.TextField(_("objectives"), blank=True, max_length=LONG_TEXT)
+    expected_impact = models.TextField(_("expected impact"), blank=True, max_length=LONG_TEXT)
+    total_budget = models.DecimalField(
+        _("total budget"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    cofunding_amount = models.DecimalField(
+        _("co-funding committed by the city"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
+    implementation_plan = models.TextField(
+        _("implementation plan"), blank=True, max_length=LONG_TEXT
+    )
+    mayor_letter = models.FileField(
+        _("supporting letter of the mayor or authority (PDF)"),
+        storage=private_storage,
+        upload_to="program-letters/%Y/",
+        validators=[validate_pdf],
+        blank=True,
+    )
+    mayor_letter_name = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Project Implementer proposal")
+        verbose_name_plural = _("Project Implementer proposals")
+        constraints = [
+            _choices_check("currency", Currency, allow_blank=True),
+            models.CheckConstraint(
+                condition=Q(cofunding_amount__isnull=True)
+                | Q(total_budget__isnull=True)
+                | Q(cofunding_amount__lte=models.F("total_budget")),
+                name="programs_cofunding_within_budget",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.application)
+
+    @property
+    def cofunding_share(self) -> Decimal | None:
+        if not self.total_budget or self.cofunding_amount is None:
+            return None
+        return (self.cofunding_amount / self.total_budget * 100).quantize(Decimal("1"))
+
+
+class ApplicationMessage(models.Model):
+    """A message on an application: shared with the city, or internal to WeGO staff.
+
+    Internal messages are never shown on the member portal nor put in an e-mail to the city:
+    the portal reads ``selectors.shared_messages`` only.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    visibility = models.CharField(_("visibility"), max_length=10, choices=MessageVisibility.choices)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=MessageKind.choices, default=MessageKind.MESSAGE
+    )
+    body = models.TextField(_("message"), max_length=LONG_TEXT)
+    from_city = models.BooleanField(_("from the city"), default=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+        constraints = [
+            _choices_check("visibility", MessageVisibility),
+            _choices_check("kind", MessageKind),
+            # What the city writes is shared by definition.
+            models.CheckConstraint(
+                condition=Q(from_city=False) | Q(visibility=MessageVisibility.SHARED),
+                name="programs_city_messages_are_shared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_visibility_display()})"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.visibility == MessageVisibility.INTERNAL
+
+
+class ApplicationAttachment(models.Model):
+    """A private file of an application: a required document or part of an answer."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("file"),
+        storage=private_storage,
+        upload_to="program-attachments/%Y/",
+        validators=[validate_pdf],
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    document = models.ForeignKey(
+        CallDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("document"),
+    )
+    message = models.ForeignKey(
+        ApplicationMessage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("message"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "programs:attachment", kwargs={"pk": self.application_id, "attachment_pk": self.pk}
+        )
+
+    @property
+    def download_name(self) -> str:
+        return PurePath(self.original_name).name or f"attachment-{self.pk}.pdf"
+
+
+class ApplicationTransition(models.Model):
+    """One status change: who, when, from, to, and the note shown to the city."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=30, choices=ApplicationStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=30, choices=ApplicationStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note to the city"), blank=True, max_length=LONG_TEXT)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["at", "id"]
+        constraints = [
+            _choices_check("from_status", ApplicationStatus, allow_blank=True),
+            _choices_check("to_status", ApplicationStatus),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+# --- Review ------------------------------------------------------------------------------------
+
+CRITERIA = [
+    ("relevance", _("Relevance")),
+    ("feasibility", _("Feasibility")),
+    ("impact", _("Impact")),
+    ("cofunding", _("Co-funding")),
+    ("readiness", _("Readiness")),
+]
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def _score_field(label):
+    return models.PositiveSmallIntegerField(
+        label, null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+
+
+class Review(models.Model):
+    """A reviewer's assessment of one application: five criteria scored 1-5, with comments,
+    and a recommendation. Assigned first (empty), completed when every criterion is scored
+    and a recommendation given."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="program_reviews",
+        verbose_name=_("reviewer"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    relevance = _score_field(_("relevance"))
+    relevance_comment = models.TextField(_("comment on relevance"), blank=True, max_length=2000)
+    feasibility = _score_field(_("feasibility"))
+    feasibility_comment = models.TextField(_("comment on feasibility"), blank=True, max_length=2000)
+    impact = _score_field(_("impact"))
+    impact_comment = models.TextField(_("comment on impact"), blank=True, max_length=2000)
+    cofunding = _score_field(_("co-funding"))
+    cofunding_comment = models.TextField(_("comment on co-funding"), blank=True, max_length=2000)
+    readiness = _score_field(_("readiness"))
+    readiness_comment = models.TextField(_("comment on readiness"), blank=True, max_length=2000)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=30, choices=Recommendation.choices, blank=True
+    )
+    summary = models.TextField(_("overall comment"), blank=True, max_length=LONG_TEXT)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="programs_one_review_per_reviewer"
+            ),
+            _choices_check("recommendation", Recommendation, allow_blank=True),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{key}__isnull": True})
+                    | Q(**{f"{key}__gte": 1, f"{key}__lte": 5}),
+                    name=f"programs_review_{key}_1_to_5",
+                )
+                for key, _label in CRITERIA
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.application.reference}"
+
+    @property
+    def scores(self) -> list[int | None]:
+        return [getattr(self, key) for key, _label in CRITERIA]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+    @property
+    def average(self) -> Decimal | None:
+        scores = [s for s in self.scores if s is not None]
+        if len(scores) != len(CRITERIA):
+            return None
+        return (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"))
+
+
+# --- Activator Plan ----------------------------------------------------------------------------
+
+
+class Stakeholder(models.Model):
+    """An organization with a role in a selected project (Activator *Plan*)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="stakeholders"
+    )
+    organization = models.ForeignKey(
+        "members.Organization",
+        on_delete=models.PROTECT,
+        related_name="program_roles",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=StakeholderRole.choices)
+    note = models.CharField(_("responsibilities"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "organization", "role"],
+                name="programs_one_role_per_stakeholder",
+            ),
+            _choices_check("role", StakeholderRole),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class Milestone(models.Model):
+    """A step of a selected project's plan with a due date (reminders go out before it)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=MilestoneKind.choices, default=MilestoneKind.OTHER
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MilestoneStatus.choices,
+        default=MilestoneStatus.PLANNED,
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "id"]
+        constraints = [
+            _choices_check("kind", MilestoneKind),
+            _choices_check("status", MilestoneStatus),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_on:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS}
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.due_on < (today or timezone.localdate())

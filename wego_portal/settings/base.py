@@ -276,6 +276,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "programs-reminders": {
+        "task": "programs.tasks.send_reminders_task",
+        "schedule": 24 * 60 * 60.0,
+    },
     "events-send-reminders": {
         "task": "events.tasks.send_event_reminders_task",
         "schedule": 5 * 60.0,
