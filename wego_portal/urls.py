@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/v1/", include("wego_portal.api_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("members.urls")),
+    path("", include("catalog.urls")),
+    path("", include("health.urls")),
     path("", include("programs.urls")),
     path("", include("awards.urls")),
     path("", include("events.urls")),

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "programs",
     "events",
     "awards",
+    "health",
+    "catalog",
     "wego_portal",
 ]
 

@@ -1,0 +1,372 @@
+"""The secretariat's back office for the project catalog: moderation, curation, and the page
+of award winners and completed Project Implementer projects to publish with one click."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from health.admin import SecretariatOnlyAdmin, StatusQueueFilter
+from health.forms import ReturnForm
+from members.rules import is_secretariat
+from wego_portal.files import validate_image
+
+from . import selectors, services
+from .enums import ProjectSource, ProjectStatus
+from .models import Project, ProjectImage
+
+STATUS_CSS = {
+    ProjectStatus.DRAFT: "former",
+    ProjectStatus.PROPOSED: "pending",
+    ProjectStatus.PUBLISHED: "approved",
+    ProjectStatus.RETURNED: "rejected",
+}
+
+
+class ProjectStatusFilter(StatusQueueFilter):
+    choices_enum = ProjectStatus
+    default = "all"
+
+
+class ProjectImageInlineForm(forms.ModelForm):
+    """Existing images: caption and order. New images: an upload, re-encoded by the service."""
+
+    upload = forms.FileField(
+        label=_("New image"),
+        required=False,
+        validators=[validate_image],
+        help_text=_("PNG, JPEG, WebP or GIF, up to 2 MB; re-encoded on saving."),
+    )
+
+    class Meta:
+        model = ProjectImage
+        fields = ["caption", "position"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and not data.get("upload") and self.has_changed():
+            self.add_error("upload", _("Choose the image to upload."))
+        return data
+
+
+class ProjectImageInline(admin.TabularInline):
+    model = ProjectImage
+    form = ProjectImageInlineForm
+    extra = 1
+    fields = ["preview", "upload", "caption", "position"]
+    readonly_fields = ["preview"]
+
+    def has_view_permission(self, request, obj=None):
+        return is_secretariat(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return is_secretariat(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_secretariat(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_secretariat(request.user)
+
+    @admin.display(description=_("Image"))
+    def preview(self, obj):
+        if not obj.pk or not obj.thumbnail:
+            return "—"
+        return format_html('<img src="{}" alt="" width="96">', obj.thumbnail.url)
+
+
+@admin.register(Project)
+class ProjectAdmin(SecretariatOnlyAdmin):
+    list_display = [
+        "title",
+        "city_column",
+        "country",
+        "region",
+        "source",
+        "start_year",
+        "status_column",
+        "published_at",
+    ]
+    list_filter = [ProjectStatusFilter, "source", "region", "areas"]
+    list_select_related = ["organization"]
+    search_fields = ["title", "city_name", "organization__name", "summary"]
+    autocomplete_fields = ["organization", "partners"]
+    filter_horizontal = ["areas"]
+    inlines = [ProjectImageInline]
+    actions = ["publish", "return_to_city"]
+    change_list_template = "admin/catalog/project/change_list.html"
+    readonly_fields = [
+        "status",
+        "moderation_note",
+        "public_link",
+        "source_link",
+        "created_by",
+        "proposed_at",
+        "proposed_by",
+        "decided_at",
+        "decided_by",
+        "published_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["status", "public_link", "moderation_note", "source", "source_link"]}),
+        (
+            _("The project"),
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "organization",
+                    "city_name",
+                    "country",
+                    "region",
+                    "areas",
+                    "start_year",
+                    "end_year",
+                    "summary",
+                    "problem",
+                    "solution",
+                    "results",
+                    "figures",
+                    "partners",
+                    "partners_text",
+                    "budget_range",
+                    "links",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "created_by",
+                    "proposed_at",
+                    "proposed_by",
+                    "decided_at",
+                    "decided_by",
+                    "published_at",
+                ]
+            },
+        ),
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_changeform_initial_data(self, request):
+        return {"source": ProjectSource.SECRETARIAT, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """Images go through the services (re-encoding, thumbnails, file clean-up)."""
+        if formset.model is not ProjectImage:
+            return super().save_formset(request, form, formset, change)
+        # What the admin's history message reads (``BaseModelFormSet.save`` sets these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            data = getattr(inline_form, "cleaned_data", None)
+            if not data:
+                continue
+            image = inline_form.instance
+            if image.pk and data.get("DELETE"):
+                services.catalog_project_remove_image(image=image, removed_by=request.user)
+                formset.deleted_objects.append(image)
+            elif image.pk:
+                if inline_form.has_changed():
+                    inline_form.save()
+                    formset.changed_objects.append((image, inline_form.changed_data))
+            elif data.get("upload"):
+                added = services.catalog_project_add_image(
+                    project=form.instance,
+                    upload=data["upload"],
+                    caption=data.get("caption", ""),
+                    added_by=request.user,
+                )
+                formset.new_objects.append(added)
+        return None
+
+    def get_urls(self):
+        return [
+            path(
+                "candidates/",
+                self.admin_site.admin_view(self.candidates_view),
+                name="catalog_project_candidates",
+            ),
+            path(
+                "candidates/publish/",
+                self.admin_site.admin_view(self.publish_candidate_view),
+                name="catalog_project_publish_candidate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def candidates_view(self, request: HttpRequest) -> HttpResponse:
+        """Award winners and completed Project Implementer projects not yet in the catalog,
+        each with a "Publish to catalog" button."""
+        if not is_secretariat(request.user):
+            raise Http404
+        return TemplateResponse(
+            request,
+            "admin/catalog/candidates.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Publish to the catalog"),
+                "entries": list(selectors.award_entries_not_in_catalog()),
+                "applications": list(selectors.completed_projects_not_in_catalog()),
+                "opts": self.model._meta,
+            },
+        )
+
+    @staticmethod
+    def _candidate(kind: str, pk: str):
+        from awards.models import Entry
+        from programs.models import Application
+
+        model = {"award_entry": Entry, "application": Application}.get(kind)
+        if model is None or not str(pk).isdigit():
+            raise Http404
+        try:
+            return model.objects.get(pk=int(pk))
+        except model.DoesNotExist:
+            raise Http404 from None
+
+    def publish_candidate_view(self, request: HttpRequest) -> HttpResponse:
+        if not is_secretariat(request.user):
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return _publish_candidate(self, request)
+
+    @admin.display(description=_("City"), ordering="city_name")
+    def city_column(self, obj):
+        return obj.city
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_column(self, obj):
+        return format_html(
+            '<strong class="status status--{}">{}</strong>',
+            STATUS_CSS.get(obj.status, "former"),
+            obj.get_status_display(),
+        )
+
+    @admin.display(description=_("Public page"))
+    def public_link(self, obj):
+        if not obj.pk or not obj.is_published:
+            return _("Not public")
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View on the site"))
+
+    @admin.display(description=_("Source record"))
+    def source_link(self, obj):
+        if obj.award_entry_id:
+            name, pk, label = "awards_entry", obj.award_entry_id, _("The WeGO Awards entry")
+        elif obj.application_id:
+            name, pk = "programs_application", obj.application_id
+            label = _("The Project Implementer application")
+        else:
+            return "—"
+        try:
+            url = reverse(f"admin:{name}_change", args=[pk])
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.action(description=_("Publish selected projects in the catalog"))
+    def publish(self, request, queryset):
+        done = 0
+        for project in queryset:
+            try:
+                services.catalog_project_publish(project=project, published_by=request.user)
+            except services.CatalogError as exc:
+                self.message_user(request, f"{project.title}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d project published in the catalog.",
+                    "%(n)d projects published in the catalog.",
+                    done,
+                )
+                % {"n": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Return selected projects to the city, with a note"))
+    def return_to_city(self, request, queryset):
+        form = ReturnForm(request.POST if request.POST.get("confirmed") == "yes" else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for project in queryset:
+                try:
+                    services.catalog_project_return(
+                        project=project, returned_by=request.user, note=form.cleaned_data["note"]
+                    )
+                except services.CatalogError as exc:
+                    self.message_user(request, f"{project.title}: {exc}", messages.ERROR)
+                else:
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d project returned; the city was e-mailed your note.",
+                        "%(n)d projects returned; the cities were e-mailed your note.",
+                        done,
+                    )
+                    % {"n": done},
+                    messages.SUCCESS,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/health/return_with_note.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Return to the city with a note"),
+                "objects": queryset,
+                "form": form,
+                "action": "return_to_city",
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+def _publish_candidate(model_admin: ProjectAdmin, request: HttpRequest) -> HttpResponse:
+    """One click: publish an award entry or a completed project (CSRF-checked POST)."""
+    source = model_admin._candidate(request.POST.get("kind", ""), request.POST.get("pk", ""))
+    try:
+        if request.POST["kind"] == "award_entry":
+            project = services.catalog_project_from_award_entry(
+                entry=source, published_by=request.user
+            )
+        else:
+            project = services.catalog_project_from_application(
+                application=source, published_by=request.user
+            )
+    except services.CatalogError as exc:
+        model_admin.message_user(request, str(exc), messages.ERROR)
+    else:
+        model_admin.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("“%(title)s” is in the catalog.") % {"title": project.title},
+                reverse("admin:catalog_project_change", args=[project.pk]),
+                _("Review its areas and images"),
+            ),
+            messages.SUCCESS,
+        )
+    return HttpResponseRedirect(reverse("admin:catalog_project_candidates"))

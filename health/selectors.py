@@ -1,0 +1,270 @@
+"""Reads of the Smart Health Responder. The HTML views, the admin, the (later) API and the
+"WeGO in numbers" page share these querysets, so what the public sees is decided here once."""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldError
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django_countries import countries
+
+from members.enums import OrganizationStatus, Region
+from members.models import Organization
+from members.rules import SECRETARIAT_GROUP, organization_roles
+
+from .enums import HealthTopic, InquiryStatus, ModerationStatus
+from .models import (
+    Initiative,
+    InitiativeFile,
+    Inquiry,
+    InquiryNote,
+    InquiryTransition,
+    Material,
+    Supplier,
+    SupplierCategory,
+)
+
+logger = logging.getLogger(__name__)
+
+#: The Event.program value of the Smart Health Responder (events.enums.EventProgram).
+SHR_EVENT_PROGRAM = "smart_health_responder"
+#: How many webinars each part of the Knowledge Hub lists.
+WEBINAR_LIMIT = 30
+
+
+def secretariat_users() -> QuerySet:
+    """Active staff of the Secretariat (superusers or the "Secretariat" group)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# --- Data Portal -------------------------------------------------------------------------------
+
+
+def published_initiatives() -> QuerySet[Initiative]:
+    """The public Data Portal: published initiatives, most recent first, with their sharer."""
+    return (
+        Initiative.objects.filter(status=ModerationStatus.PUBLISHED)
+        .select_related("organization")
+        .order_by("-started_on", "title", "id")
+    )
+
+
+def initiative_for_page(pk: int) -> Initiative:
+    """A published initiative with its files. Raises ``Initiative.DoesNotExist``."""
+    return (
+        published_initiatives()
+        .prefetch_related(Prefetch("files", queryset=InitiativeFile.objects.order_by("id")))
+        .get(pk=pk)
+    )
+
+
+def initiative_facets(queryset: QuerySet[Initiative]) -> dict[str, list[dict]]:
+    """Counts per topic, region, country and start year within ``queryset`` (four queries)."""
+    base = queryset.order_by()
+
+    def counts(field):
+        return {
+            row[field]: row["n"]
+            for row in base.values(field).annotate(n=Count("id")).order_by()
+            if row[field] not in (None, "")
+        }
+
+    topic, region, country = counts("topic"), counts("region"), counts("country")
+    years = {
+        row["year"]: row["n"]
+        for row in base.annotate(year=ExtractYear("started_on"))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by()
+        if row["year"]
+    }
+    return {
+        "topic": [
+            {"value": v, "label": label, "count": topic.get(v, 0)}
+            for v, label in HealthTopic.choices
+        ],
+        "region": [
+            {"value": v, "label": label, "count": region.get(v, 0)} for v, label in Region.choices
+        ],
+        "country": sorted(
+            (
+                {"value": code, "label": countries.name(code) or code, "count": n}
+                for code, n in country.items()
+            ),
+            key=lambda item: item["label"],
+        ),
+        "year": [
+            {"value": year, "label": str(year), "count": years[year]}
+            for year in sorted(years, reverse=True)
+        ],
+    }
+
+
+def initiatives_of_user(user) -> QuerySet[Initiative]:
+    """Every initiative of the organizations ``user`` acts for, in any status."""
+    return (
+        Initiative.objects.filter(organization_id__in=list(organization_roles(user)))
+        .select_related("organization")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def initiative_for_portal() -> QuerySet[Initiative]:
+    """The portal's initiative page: the initiative with its organization and files."""
+    return Initiative.objects.select_related("organization").prefetch_related(
+        Prefetch("files", queryset=InitiativeFile.objects.order_by("id"))
+    )
+
+
+def organizations_sharing_for(user) -> list[Organization]:
+    """Organizations ``user`` may share initiatives for (editor of, still active)."""
+    from members.rules import is_editor_of
+
+    candidates = Organization.objects.filter(
+        pk__in=list(organization_roles(user)), status=OrganizationStatus.ACTIVE
+    ).order_by("sort_name")
+    return [org for org in candidates if is_editor_of(user, org)]
+
+
+def cities_sharing_initiatives(*, limit: int = 60) -> list[dict]:
+    """Member profiles for the Knowledge Hub: organizations with published initiatives and
+    how many (one query)."""
+    rows = (
+        Organization.objects.filter(
+            status=OrganizationStatus.ACTIVE,
+            health_initiatives__status=ModerationStatus.PUBLISHED,
+        )
+        .annotate(initiative_count=Count("health_initiatives"))
+        .order_by("sort_name")[:limit]
+    )
+    return list(rows)
+
+
+def initiatives_awaiting_review() -> QuerySet[Initiative]:
+    return Initiative.objects.filter(status=ModerationStatus.SUBMITTED)
+
+
+# --- Knowledge Hub -----------------------------------------------------------------------------
+
+
+def public_materials() -> QuerySet[Material]:
+    return Material.objects.filter(is_public=True).order_by("-published_on", "title", "id")
+
+
+def material_topic_counts() -> list[dict]:
+    counts = dict(
+        public_materials().order_by().values_list("topic").annotate(n=Count("id")).order_by()
+    )
+    return [
+        {"value": v, "label": label, "count": counts.get(v, 0)}
+        for v, label in HealthTopic.choices
+        if counts.get(v)
+    ]
+
+
+def shr_webinars(*, limit: int = WEBINAR_LIMIT) -> dict:
+    """The Smart Health Responder's events from the events app: upcoming and past.
+
+    Uses the ``Event`` fields ``program`` (the Smart Health Responder value), ``status``
+    (through ``events.selectors.public_events``), ``window_end`` (upcoming or past, through
+    ``events.selectors.events_in_period``) and the ``links`` relation (recordings and
+    materials, prefetched). Three queries. Should the events app change under us (a field
+    renamed, a selector moved) the Knowledge Hub still renders, without webinars, and the
+    problem is logged instead of breaking the page.
+    """
+    try:
+        from events import selectors as event_selectors
+
+        queryset = (
+            event_selectors.public_events()
+            .filter(program=SHR_EVENT_PROGRAM)
+            .prefetch_related("links")
+        )
+        with transaction.atomic():  # a savepoint: a database error must not poison the request
+            upcoming = list(event_selectors.events_in_period(queryset, "upcoming")[:limit])
+            past = list(event_selectors.events_in_period(queryset, "past")[:limit])
+    except (ImportError, AttributeError, FieldError, DatabaseError, TypeError, ValueError):
+        logger.exception("The Knowledge Hub could not read the Smart Health Responder events.")
+        return {"available": False, "upcoming": [], "past": []}
+    return {"available": True, "upcoming": upcoming, "past": past}
+
+
+# --- Smart Health Assistance -------------------------------------------------------------------
+
+
+def published_suppliers() -> QuerySet[Supplier]:
+    """The public supplier directory with categories and member profile (two queries a page)."""
+    return (
+        Supplier.objects.filter(is_published=True)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("categories", queryset=SupplierCategory.objects.order_by("position", "name"))
+        )
+    )
+
+
+def supplier_for_page(slug: str) -> Supplier:
+    return published_suppliers().get(slug=slug)
+
+
+def supplier_facets(queryset: QuerySet[Supplier]) -> dict[str, list[dict]]:
+    """Counts per category and country within ``queryset`` (two queries)."""
+    ids = queryset.order_by().values("id")
+    categories = SupplierCategory.objects.annotate(
+        n=Count("suppliers", filter=Q(suppliers__in=ids))
+    ).order_by("position", "name")
+    country_counts = {
+        row["country"]: row["n"]
+        for row in queryset.order_by().values("country").annotate(n=Count("id")).order_by()
+        if row["country"]
+    }
+    return {
+        "category": [{"value": c.slug, "label": c.name, "count": c.n} for c in categories],
+        "country": sorted(
+            (
+                {"value": code, "label": countries.name(code) or code, "count": n}
+                for code, n in country_counts.items()
+            ),
+            key=lambda item: item["label"],
+        ),
+    }
+
+
+def inquiry_for_staff() -> QuerySet[Inquiry]:
+    """An inquiry with its history and notes, for the back office."""
+    return Inquiry.objects.select_related("supplier").prefetch_related(
+        Prefetch("transitions", queryset=InquiryTransition.objects.select_related("by")),
+        Prefetch("notes", queryset=InquiryNote.objects.select_related("author")),
+    )
+
+
+def new_inquiries() -> QuerySet[Inquiry]:
+    return Inquiry.objects.filter(status=InquiryStatus.NEW)
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+
+def health_figures() -> dict:
+    """Headline figures for "WeGO in numbers" (three aggregate queries)."""
+    initiatives = Initiative.objects.filter(status=ModerationStatus.PUBLISHED).aggregate(
+        initiatives=Count("id"),
+        sharing_members=Count("organization", distinct=True),
+        countries=Count("country", distinct=True, filter=~Q(country="")),
+    )
+    suppliers = Supplier.objects.filter(is_published=True).count()
+    inquiries = Inquiry.objects.aggregate(
+        inquiries=Count("id", distinct=True),
+        answered=Count(
+            "id", filter=Q(transitions__to_status=InquiryStatus.ANSWERED), distinct=True
+        ),
+    )
+    return {**initiatives, "suppliers": suppliers, **inquiries}
