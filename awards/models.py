@@ -16,20 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from members.models import fold
+from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
 
 from .enums import SCORE_MAX, SCORE_MIN, Criterion, EntryStatus, Phase, Result
 
 CRITERIA = [value for value, _label in Criterion.choices]
-
-
-def _choices_check(field: str, choices, *, allow_blank: bool = False) -> models.CheckConstraint:
-    condition = Q(**{f"{field}__in": [value for value, _label in choices.choices]})
-    if allow_blank:
-        condition |= Q(**{field: ""})
-    return models.CheckConstraint(
-        condition=condition, name=f"%(app_label)s_%(class)s_{field}_valid"
-    )
 
 
 def _before(earlier: str, later: str, name: str) -> models.CheckConstraint:
@@ -349,8 +341,8 @@ class Entry(models.Model):
                 condition=Q(organization__isnull=True) & ~Q(status="withdrawn"),
                 name="awards_one_historical_entry_per_project",
             ),
-            _choices_check("status", EntryStatus),
-            _choices_check("result", Result, allow_blank=True),
+            choices_check("status", EntryStatus),
+            choices_check("result", Result, allow_blank=True),
             models.CheckConstraint(
                 condition=Q(result="") | Q(status="submitted"),
                 name="awards_only_submitted_entries_have_results",

@@ -22,19 +22,11 @@ from members.enums import Region
 from members.models import fold
 from members.regions import region_for_country
 from programs.enums import BudgetRange
+from wego_portal.db import choices_check
 
 from .enums import EDITABLE_STATUSES, ProjectSource, ProjectStatus
 
 LONG_TEXT = 4000
-
-
-def _choices_check(field: str, choices, *, allow_blank: bool = False) -> models.CheckConstraint:
-    condition = Q(**{f"{field}__in": choices.values})
-    if allow_blank:
-        condition |= Q(**{field: ""})
-    return models.CheckConstraint(
-        condition=condition, name=f"%(app_label)s_%(class)s_{field}_valid"
-    )
 
 
 class Project(models.Model):
@@ -165,10 +157,10 @@ class Project(models.Model):
         verbose_name_plural = _("catalog projects")
         ordering = ["-published_at", "title", "id"]
         constraints = [
-            _choices_check("status", ProjectStatus),
-            _choices_check("source", ProjectSource),
-            _choices_check("region", Region, allow_blank=True),
-            _choices_check("budget_range", BudgetRange, allow_blank=True),
+            choices_check("status", ProjectStatus),
+            choices_check("source", ProjectSource),
+            choices_check("region", Region, allow_blank=True),
+            choices_check("budget_range", BudgetRange, allow_blank=True),
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True)
                 | Q(start_year__isnull=True)

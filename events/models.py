@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from members.enums import Region
+from wego_portal.db import choices_check
 from wego_portal.files import validate_image
 
 from . import dates
@@ -45,15 +46,6 @@ def timezone_choices() -> list[tuple[str, str]]:
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(name)s” is not a known time zone."), params={"name": value})
-
-
-def _choices_check(field: str, choices, *, allow_blank: bool = False) -> models.CheckConstraint:
-    condition = Q(**{f"{field}__in": choices.values})
-    if allow_blank:
-        condition |= Q(**{field: ""})
-    return models.CheckConstraint(
-        condition=condition, name=f"%(app_label)s_%(class)s_{field}_valid"
-    )
 
 
 def validate_slug_not_reserved(value: str) -> None:
@@ -249,14 +241,14 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["sort_at", "sort_rank", "window_start", "title", "id"]
         constraints = [
-            _choices_check("status", EventStatus),
-            _choices_check("kind", EventKind),
-            _choices_check("program", EventProgram, allow_blank=True),
-            _choices_check("attendance", Attendance),
-            _choices_check("date_precision", DatePrecision),
-            _choices_check("registration", RegistrationMode),
-            _choices_check("audience", Audience),
-            _choices_check("region", Region, allow_blank=True),
+            choices_check("status", EventStatus),
+            choices_check("kind", EventKind),
+            choices_check("program", EventProgram, allow_blank=True),
+            choices_check("attendance", Attendance),
+            choices_check("date_precision", DatePrecision),
+            choices_check("registration", RegistrationMode),
+            choices_check("audience", Audience),
+            choices_check("region", Region, allow_blank=True),
             models.CheckConstraint(
                 condition=~Q(date_precision=DatePrecision.EXACT) | Q(starts_at__isnull=False),
                 name="events_event_exact_has_start",
@@ -606,7 +598,7 @@ class EventLink(models.Model):
         verbose_name = _("recording or material")
         verbose_name_plural = _("recordings and materials")
         ordering = ["position", "id"]
-        constraints = [_choices_check("kind", LinkKind)]
+        constraints = [choices_check("kind", LinkKind)]
 
     def __str__(self) -> str:
         return self.title
@@ -628,7 +620,7 @@ class RegistrationQuestion(models.Model):
         verbose_name = _("registration question")
         verbose_name_plural = _("registration questions")
         ordering = ["position", "id"]
-        constraints = [_choices_check("kind", QuestionKind)]
+        constraints = [choices_check("kind", QuestionKind)]
 
     def __str__(self) -> str:
         return self.label
@@ -700,7 +692,7 @@ class EventRegistration(models.Model):
                 condition=Q(user__isnull=False),
                 name="events_one_registration_per_user",
             ),
-            _choices_check("status", RegistrationStatus),
+            choices_check("status", RegistrationStatus),
             models.CheckConstraint(
                 condition=~Q(status__in=["confirmed", "waitlisted"])
                 | Q(requested_at__isnull=False),

@@ -19,6 +19,7 @@ from django_countries.fields import CountryField
 
 from members.enums import Region
 from members.regions import region_for_country
+from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
 
 from .enums import (
@@ -32,15 +33,6 @@ from .enums import (
 )
 
 LONG_TEXT = 5000
-
-
-def _choices_check(field: str, choices, *, allow_blank: bool = False) -> models.CheckConstraint:
-    condition = Q(**{f"{field}__in": choices.values})
-    if allow_blank:
-        condition |= Q(**{field: ""})
-    return models.CheckConstraint(
-        condition=condition, name=f"%(app_label)s_%(class)s_{field}_valid"
-    )
 
 
 # --- Data Portal -------------------------------------------------------------------------------
@@ -126,9 +118,9 @@ class Initiative(models.Model):
         verbose_name_plural = _("Data Portal initiatives")
         ordering = ["-started_on", "title", "id"]
         constraints = [
-            _choices_check("status", ModerationStatus),
-            _choices_check("topic", HealthTopic, allow_blank=True),
-            _choices_check("region", Region, allow_blank=True),
+            choices_check("status", ModerationStatus),
+            choices_check("topic", HealthTopic, allow_blank=True),
+            choices_check("region", Region, allow_blank=True),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)
                 | Q(started_on__isnull=True)
@@ -203,7 +195,7 @@ class InitiativeFile(models.Model):
         verbose_name = _("initiative file")
         verbose_name_plural = _("initiative files")
         ordering = ["uploaded_at", "id"]
-        constraints = [_choices_check("kind", InitiativeFileKind)]
+        constraints = [choices_check("kind", InitiativeFileKind)]
 
     def __str__(self) -> str:
         return self.original_name
@@ -250,8 +242,8 @@ class Material(models.Model):
         verbose_name_plural = _("capacity-building materials")
         ordering = ["-published_on", "title", "id"]
         constraints = [
-            _choices_check("kind", MaterialKind),
-            _choices_check("topic", HealthTopic),
+            choices_check("kind", MaterialKind),
+            choices_check("topic", HealthTopic),
             models.CheckConstraint(
                 condition=~Q(url="") | ~Q(file=""), name="health_material_has_url_or_file"
             ),
@@ -389,8 +381,8 @@ class Inquiry(models.Model):
         verbose_name_plural = _("inquiries")
         ordering = ["-created_at", "-id"]
         constraints = [
-            _choices_check("status", InquiryStatus),
-            _choices_check("topic", InquiryTopic),
+            choices_check("status", InquiryStatus),
+            choices_check("topic", InquiryTopic),
         ]
         indexes = [models.Index(fields=["status", "-created_at"], name="health_inquiry_queue")]
 
@@ -432,8 +424,8 @@ class InquiryTransition(models.Model):
         verbose_name_plural = _("status history")
         ordering = ["at", "id"]
         constraints = [
-            _choices_check("from_status", InquiryStatus, allow_blank=True),
-            _choices_check("to_status", InquiryStatus),
+            choices_check("from_status", InquiryStatus, allow_blank=True),
+            choices_check("to_status", InquiryStatus),
         ]
 
     def __str__(self) -> str:

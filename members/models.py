@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
 
 from .enums import (
@@ -31,16 +32,6 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
-
-
-def _choices_check(field: str, choices, *, allow_blank: bool = False) -> models.CheckConstraint:
-    values = [value for value, _label in choices.choices]
-    condition = Q(**{f"{field}__in": values})
-    if allow_blank:
-        condition |= Q(**{field: ""})
-    return models.CheckConstraint(
-        condition=condition, name=f"%(app_label)s_%(class)s_{field}_valid"
-    )
 
 
 class Office(models.Model):
@@ -76,7 +67,7 @@ class Office(models.Model):
         verbose_name = _("office")
         verbose_name_plural = _("offices")
         ordering = ["kind", "opened_year", "name"]
-        constraints = [_choices_check("kind", OfficeKind)]
+        constraints = [choices_check("kind", OfficeKind)]
 
     def __str__(self) -> str:
         return self.name
@@ -157,11 +148,11 @@ class Organization(models.Model):
             models.UniqueConstraint(
                 Lower("name"), "country", name="members_organization_unique_name_per_country"
             ),
-            _choices_check("member_type", MemberType),
-            _choices_check("relationship", Relationship),
-            _choices_check("status", OrganizationStatus),
-            _choices_check("region", Region, allow_blank=True),
-            _choices_check("membership_class", MembershipClass, allow_blank=True),
+            choices_check("member_type", MemberType),
+            choices_check("relationship", Relationship),
+            choices_check("status", OrganizationStatus),
+            choices_check("region", Region, allow_blank=True),
+            choices_check("membership_class", MembershipClass, allow_blank=True),
         ]
         indexes = [
             models.Index(
@@ -241,7 +232,7 @@ class OrganizationUser(models.Model):
             models.UniqueConstraint(
                 fields=["organization", "user"], name="members_one_role_per_org"
             ),
-            _choices_check("role", OrganizationRole),
+            choices_check("role", OrganizationRole),
         ]
 
     def __str__(self) -> str:
@@ -302,8 +293,8 @@ class MembershipApplication(models.Model):
         verbose_name_plural = _("membership applications")
         ordering = ["-submitted_at"]
         constraints = [
-            _choices_check("status", ApplicationStatus),
-            _choices_check("member_type", MemberType),
+            choices_check("status", ApplicationStatus),
+            choices_check("member_type", MemberType),
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(excom_approved_on__isnull=False),
                 name="members_approved_application_has_excom_date",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.enums import MemberType
+from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
 
 from .enums import (
@@ -35,15 +36,6 @@ from .enums import (
 )
 
 LONG_TEXT = 5000
-
-
-def _choices_check(field: str, choices, *, allow_blank: bool = False) -> models.CheckConstraint:
-    condition = Q(**{f"{field}__in": choices.values})
-    if allow_blank:
-        condition |= Q(**{field: ""})
-    return models.CheckConstraint(
-        condition=condition, name=f"%(app_label)s_%(class)s_{field}_valid"
-    )
 
 
 class SmartCityArea(models.Model):
@@ -168,7 +160,7 @@ class Call(models.Model):
         verbose_name_plural = _("calls for applications")
         ordering = ["-opens_at", "title"]
         constraints = [
-            _choices_check("kind", ApplicationKind),
+            choices_check("kind", ApplicationKind),
             models.CheckConstraint(
                 condition=Q(opens_at__isnull=True)
                 | Q(closes_at__isnull=True)
@@ -287,8 +279,8 @@ class Application(models.Model):
             models.UniqueConstraint(
                 fields=["call", "organization"], name="programs_one_application_per_call"
             ),
-            _choices_check("kind", ApplicationKind),
-            _choices_check("status", ApplicationStatus),
+            choices_check("kind", ApplicationKind),
+            choices_check("status", ApplicationStatus),
         ]
         indexes = [
             models.Index(fields=["status", "call"], name="programs_app_status_call"),
@@ -363,7 +355,7 @@ class SolutionFinderDetails(models.Model):
     class Meta:
         verbose_name = _("Solution Finder answers")
         verbose_name_plural = _("Solution Finder answers")
-        constraints = [_choices_check("budget_range", BudgetRange, allow_blank=True)]
+        constraints = [choices_check("budget_range", BudgetRange, allow_blank=True)]
 
     def __str__(self) -> str:
         return str(self.application)
@@ -438,7 +430,7 @@ class ProjectImplementerDetails(models.Model):
         verbose_name = _("Project Implementer proposal")
         verbose_name_plural = _("Project Implementer proposals")
         constraints = [
-            _choices_check("currency", Currency, allow_blank=True),
+            choices_check("currency", Currency, allow_blank=True),
             models.CheckConstraint(
                 condition=Q(cofunding_amount__isnull=True)
                 | Q(total_budget__isnull=True)
@@ -486,8 +478,8 @@ class ApplicationMessage(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         constraints = [
-            _choices_check("visibility", MessageVisibility),
-            _choices_check("kind", MessageKind),
+            choices_check("visibility", MessageVisibility),
+            choices_check("kind", MessageKind),
             # What the city writes is shared by definition.
             models.CheckConstraint(
                 condition=Q(from_city=False) | Q(visibility=MessageVisibility.SHARED),
@@ -586,8 +578,8 @@ class ApplicationTransition(models.Model):
         verbose_name_plural = _("status history")
         ordering = ["at", "id"]
         constraints = [
-            _choices_check("from_status", ApplicationStatus, allow_blank=True),
-            _choices_check("to_status", ApplicationStatus),
+            choices_check("from_status", ApplicationStatus, allow_blank=True),
+            choices_check("to_status", ApplicationStatus),
         ]
 
     def __str__(self) -> str:
@@ -658,7 +650,7 @@ class Review(models.Model):
             models.UniqueConstraint(
                 fields=["application", "reviewer"], name="programs_one_review_per_reviewer"
             ),
-            _choices_check("recommendation", Recommendation, allow_blank=True),
+            choices_check("recommendation", Recommendation, allow_blank=True),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{key}__isnull": True})
@@ -724,7 +716,7 @@ class Stakeholder(models.Model):
                 fields=["application", "organization", "role"],
                 name="programs_one_role_per_stakeholder",
             ),
-            _choices_check("role", StakeholderRole),
+            choices_check("role", StakeholderRole),
         ]
 
     def __str__(self) -> str:
@@ -756,8 +748,8 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         ordering = ["due_on", "id"]
         constraints = [
-            _choices_check("kind", MilestoneKind),
-            _choices_check("status", MilestoneStatus),
+            choices_check("kind", MilestoneKind),
+            choices_check("status", MilestoneStatus),
         ]
 
     def __str__(self) -> str:
