@@ -108,3 +108,39 @@ def test_organization_joins_is_approved_and_completes_its_profile(
     page.goto(cebu.get_absolute_url())
     expect(page.get_by_role("img", name="Logo of Cebu City")).to_be_visible()
     expect(page.get_by_text("Queen City of the South.")).to_be_visible()
+
+
+def test_visitor_browses_events_subscribes_reads_the_winners_and_sends_an_inquiry(page, wego_data):
+    # Browses events (the past ones: the data set's are history) and opens one.
+    page.goto("/")
+    page.get_by_role("navigation").get_by_role("link", name="Events").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Events")
+    page.goto("/events/?when=past")
+    page.locator(".event-card__title a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    # Subscribes to the calendar: the feed address answers with a calendar.
+    page.goto("/events/")
+    expect(page.get_by_role("link", name="Subscribe in my calendar")).to_have_attribute(
+        "href", re.compile(r"^webcal://")
+    )
+    feed = page.request.get(page.locator(".feed-url").inner_text().strip())
+    assert feed.status == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert feed.text().startswith("BEGIN:VCALENDAR")
+
+    # Reads the 2020 award winners.
+    page.goto("/awards/")
+    page.get_by_role("link", name=re.compile("2020")).first.click()
+    expect(page.get_by_role("heading", name="Winners and special mentions")).to_be_visible()
+    expect(page.locator(".award-card").first).to_be_visible()
+
+    # Sends a Smart Health Assistance inquiry.
+    page.goto("/smart-health-responder/assistance/inquiry/")
+    page.get_by_label("Your name").fill("Dr. Lee")
+    page.get_by_label("Your organization").fill("Busan Medical Centre")
+    page.get_by_label("Your e-mail address").fill("lee@busan.test")
+    page.get_by_label("What is it about?").select_option("testing")
+    page.get_by_label("Your message").fill("We need 5,000 test kits by March.")
+    page.get_by_role("button", name="Send the inquiry").click()
+    expect(page.get_by_role("heading", name="Your inquiry has been sent")).to_be_visible()

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         from members.services import demo_member_link  # members owns organizations
 
         self.stdout.write(self.style.MIGRATE_HEADING(f"Demo accounts (password: {DEMO_PASSWORD})"))
+        users = {}
         for email, name, role, org_slug in DEMO_ACCOUNTS:
             user, _ = user_get_or_create_verified(
                 email=email, full_name=name, password=DEMO_PASSWORD, is_staff=role == "secretariat"
@@ -35,3 +36,10 @@ class Command(BaseCommand):
                 else f"member user of {org_name or org_slug}"
             )
             self.stdout.write(f"  {email:<32} {what}")
+            users[role if role == "secretariat" else org_slug] = user
+
+        from accounts.demo import demo_data_create
+
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo data"))
+        for line in demo_data_create(users=users):
+            self.stdout.write(line)

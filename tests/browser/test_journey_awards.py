@@ -1,13 +1,11 @@
-"""The awards journey in a real browser: a city enters, a judge scores, the results go public.
+"""Journey 6, awards: a city enters, a judge declares a conflict and scores, the secretariat
+publishes the results and anyone sees them on the edition page.
 
-Playwright drives Debian's Chromium against a live server (skipped where Chromium is absent).
+(Moved from tests/awards/test_journey.py to use the shared browser fixtures.)
 """
 
 import datetime
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -19,35 +17,10 @@ from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.awards import CategoryFactory, EditionFactory, EntryFactory, JudgeFactory
 from tests.factories.members import OrganizationFactory, OrganizationUserFactory
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM in the test's own thread
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
 
 
 def sign_in(page, email: str) -> None:
