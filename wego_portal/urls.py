@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("wego_portal.api_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("members.urls")),
+    path("", include("reports.urls")),
     path("", include("catalog.urls")),
     path("", include("health.urls")),
     path("", include("programs.urls")),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "awards",
     "health",
     "catalog",
+    "reports",
     "wego_portal",
 ]
 

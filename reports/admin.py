@@ -1,0 +1,75 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .enums import RunState
+from .models import ReportRun
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(admin.ModelAdmin):
+    """Secretariat staff request an annual report PDF here; the run's page shows its progress."""
+
+    list_display = ["year", "state", "progress_percent", "requested_by", "created_at", "links"]
+    list_filter = ["state", "year"]
+    list_select_related = ["requested_by"]
+    date_hierarchy = "created_at"
+    fields = ["year"]
+    readonly_fields = ["links"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["year"]
+        return [
+            "year",
+            "state",
+            "progress",
+            "message",
+            "requested_by",
+            "created_at",
+            "finished_at",
+            "links",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return self.get_fields(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("year", timezone.localdate().year - 1)
+        return initial
+
+    @admin.display(description=_("progress"))
+    def progress_percent(self, run: ReportRun) -> str:
+        return f"{run.progress}%"
+
+    @admin.display(description=_("links"))
+    def links(self, run: ReportRun) -> str:
+        status = format_html(
+            '<a href="{}">{}</a>', reverse("reports:run", args=[run.pk]), _("Progress page")
+        )
+        if run.state == RunState.DONE and run.pdf:
+            return format_html(
+                '{} · <a href="{}">{}</a>', status, run.get_download_url(), _("Download PDF")
+            )
+        return status
+
+    def save_model(self, request: HttpRequest, obj: ReportRun, form, change: bool) -> None:
+        if change:
+            return  # a run is a record of what happened: nothing to edit
+        run = services.report_run_request(year=obj.year, requested_by=request.user)
+        obj.pk = run.pk
+        obj._state.adding = False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return HttpResponseRedirect(reverse("reports:run", args=[obj.pk]))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The change page is read-only: it shows the run's state and links.
+        return False

@@ -1,0 +1,11 @@
+"""Who may generate and download annual reports: the Secretariat only."""
+
+import rules
+
+from members.rules import is_secretariat
+
+rules.add_perm("reports.view_reportrun", is_secretariat)
+rules.add_perm("reports.add_reportrun", is_secretariat)
+rules.add_perm("reports.change_reportrun", is_secretariat)
+rules.add_perm("reports.delete_reportrun", is_secretariat)
+rules.add_perm("reports.view_annual_report", is_secretariat)

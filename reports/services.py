@@ -1,0 +1,104 @@
+"""Writes of the reports app: requesting an annual report PDF and recording its progress."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .enums import RunState
+from .models import ReportRun
+
+logger = logging.getLogger(__name__)
+
+
+def report_run_request(*, year: int, requested_by) -> ReportRun:
+    """Record a request for the annual report of ``year`` and queue its generation.
+
+    Side effects: creates a queued ``ReportRun``; after commit, queues
+    ``generate_annual_report_task`` with its id.
+    """
+    from .tasks import generate_annual_report_task
+
+    with transaction.atomic():
+        run = ReportRun.objects.create(
+            year=year, requested_by=requested_by, message=_("Waiting for a worker.")
+        )
+        transaction.on_commit(lambda: generate_annual_report_task.delay(run.pk))
+    return run
+
+
+def report_run_progress(*, run: ReportRun, progress: int, message: str) -> None:
+    """Record how far the generation has got (committed at once, so pollers see it)."""
+    run.state = RunState.RUNNING
+    run.progress = max(0, min(progress, 99))
+    run.message = message[:300]
+    ReportRun.objects.filter(pk=run.pk).update(
+        state=run.state, progress=run.progress, message=run.message
+    )
+
+
+def annual_report_html(*, year: int, data: dict | None = None) -> str:
+    """The standalone HTML document of the annual report, as printed and turned into PDF."""
+    from .selectors import annual_report
+    from .views import report_context
+
+    data = data if data is not None else annual_report(year)
+    return render_to_string("reports/annual_report_document.html", report_context(data))
+
+
+def report_run_generate(*, run: ReportRun) -> ReportRun:
+    """Build the PDF of ``run``'s annual report and keep it in private storage.
+
+    Side effects: updates ``run``'s state and progress as it goes (running → done, or failed
+    with the error message), saves the PDF file, sets ``finished_at``. Idempotent: a run that
+    is already done is left as it is.
+    """
+    from .selectors import annual_report
+
+    if run.state == RunState.DONE:
+        return run
+    try:
+        report_run_progress(run=run, progress=10, message=_("Collecting the figures."))
+        data = annual_report(run.year)
+        report_run_progress(run=run, progress=40, message=_("Writing the report."))
+        html = annual_report_html(year=run.year, data=data)
+        report_run_progress(run=run, progress=60, message=_("Laying out the PDF pages."))
+        document = render_document(html)
+        pages = len(document.pages)
+        report_run_progress(run=run, progress=80, message=_("Writing the PDF file."))
+        pdf = document.write_pdf()
+        report_run_progress(run=run, progress=90, message=_("Saving the PDF."))
+        with transaction.atomic():
+            run.pdf.save(f"wego-annual-report-{run.year}.pdf", ContentFile(pdf), save=False)
+            run.state = RunState.DONE
+            run.progress = 100
+            run.message = _("The PDF is ready (%(pages)s pages).") % {"pages": pages}
+            run.finished_at = timezone.now()
+            run.save(update_fields=["pdf", "state", "progress", "message", "finished_at"])
+    except Exception as error:
+        logger.exception("Annual report run %s failed", run.pk)
+        run.state = RunState.FAILED
+        run.message = (_("The PDF could not be made: %(error)s") % {"error": error})[:300]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["state", "message", "finished_at"])
+    return run
+
+
+def render_pdf(html: str) -> bytes:
+    """Lay ``html`` out as a PDF with WeasyPrint (imported here: it loads slowly)."""
+    document = render_document(html)
+    return document.write_pdf()
+
+
+def render_document(html: str):
+    """The WeasyPrint document of ``html`` (its ``pages`` can be counted and inspected)."""
+    from django.conf import settings
+    from weasyprint import CSS, HTML
+
+    stylesheet = settings.BASE_DIR / "static" / "css" / "report-print.css"
+    return HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render(
+        stylesheets=[CSS(filename=str(stylesheet))]
+    )
