@@ -36,7 +36,9 @@ class DirectoryFilter(django_filters.FilterSet):
     office = django_filters.ModelChoiceFilter(
         queryset=Office.objects.all(), to_field_name="slug", label=_("Office")
     )
-    joined = django_filters.NumberFilter(label=_("Joined in"), method="filter_joined")
+    joined = django_filters.NumberFilter(
+        label=_("Joined in"), method="filter_joined", min_value=1900, max_value=2100
+    )
     sort = django_filters.ChoiceFilter(
         choices=DirectorySort.choices, label=_("Sort by"), method="sort_by", empty_label=None
     )

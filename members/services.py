@@ -379,7 +379,16 @@ def secretariat_group_ensure() -> Group:
     group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["members", "programs", "events", "awards", "notifications"]
+            content_type__app_label__in=[
+                "members",
+                "programs",
+                "events",
+                "awards",
+                "notifications",
+                "health",
+                "catalog",
+                "reports",
+            ]
         )
     )
     return group

@@ -3,7 +3,6 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -191,10 +190,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         notification = Notification.objects.filter(pk=object_id).first()
-        if notification is None:
+        # The same 404 whether the row is missing or not the user's to see: a refusal must not
+        # confirm that a notification exists.
+        if notification is None or not self.has_view_permission(request, notification):
             raise Http404
-        if not self.has_view_permission(request, notification):
-            raise PermissionDenied
         response = HttpResponse(notification.body_html, content_type="text/html; charset=utf-8")
         # Set here, so the site-wide policy (which forbids framing) does not apply; admin_view
         # already marks the response never-cache.

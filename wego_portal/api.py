@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.pagination import CursorPagination
-from rest_framework.views import exception_handler
 
 
 class StandardCursorPagination(CursorPagination):
@@ -45,6 +44,10 @@ def error_handler(exc, context):
     A refused object is reported as 404, never 403: a refusal must not confirm that the
     object exists.
     """
+    # Imported here: rest_framework.views reads the settings that name this module's classes,
+    # so importing it at module level made ``import wego_portal.api`` circular when it came first.
+    from rest_framework.views import exception_handler
+
     if isinstance(exc, Http404 | PermissionDenied):
         exc = exceptions.NotFound()
     response = exception_handler(exc, context)

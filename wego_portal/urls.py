@@ -26,12 +26,12 @@ urlpatterns = [
     path("api/v1/", include("wego_portal.api_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("members.urls")),
-    path("", include("reports.urls")),
-    path("", include("catalog.urls")),
-    path("", include("health.urls")),
+    path("", include("events.urls")),
     path("", include("programs.urls")),
     path("", include("awards.urls")),
-    path("", include("events.urls")),
+    path("", include("health.urls")),
+    path("", include("catalog.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

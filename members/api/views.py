@@ -1,12 +1,15 @@
+import django_filters
 from django.db.models import OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
+from rest_framework.exceptions import ValidationError
 
 from members import selectors
 from members.filters import DirectoryFilter
 from members.models import Office, Organization, OrganizationUser
 from wego_portal.api import StandardCursorPagination
+from wego_portal.api_tools import error_responses
 
 from .serializers import MyOrganizationSerializer, OfficeSerializer, OrganizationSerializer
 
@@ -26,8 +29,14 @@ DIRECTORY_PARAMETERS = [
     ),
     OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 alpha-2 code, e.g. KR"),
     OpenApiParameter("office", OpenApiTypes.STR, description="Office slug, e.g. east-asia"),
-    OpenApiParameter("joined", OpenApiTypes.INT, description="Year the member joined"),
+    OpenApiParameter("joined", OpenApiTypes.INT, description="Year the member joined (1900-2100)"),
 ]
+
+
+class ApiDirectoryFilter(DirectoryFilter):
+    """The directory's FilterSet with the joined year bounded (``joined=0`` was a 500)."""
+
+    joined = django_filters.NumberFilter(method="filter_joined", min_value=1900, max_value=2100)
 
 
 class DirectoryFilterBackend:
@@ -36,7 +45,10 @@ class DirectoryFilterBackend:
     def filter_queryset(self, request, queryset, view):
         params = request.query_params.copy()
         params.pop("sort", None)  # the API orders by its cursor
-        return DirectoryFilter(params, queryset=queryset).qs
+        filterset = ApiDirectoryFilter(params, queryset=queryset)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs
 
     def get_schema_operation_parameters(self, view):
         return []
@@ -47,8 +59,12 @@ class DirectoryFilterBackend:
         summary="List members",
         description="Active WeGO members (partners excluded), cursor-paginated by name.",
         parameters=DIRECTORY_PARAMETERS,
+        responses={200: OrganizationSerializer(many=True), **error_responses(400, 429)},
     ),
-    retrieve=extend_schema(summary="One member or partner"),
+    retrieve=extend_schema(
+        summary="One member or partner",
+        responses={200: OrganizationSerializer, **error_responses(404, 429)},
+    ),
 )
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganizationSerializer
@@ -64,7 +80,13 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List offices"), retrieve=extend_schema(summary="One office")
+    list=extend_schema(
+        summary="List offices",
+        responses={200: OfficeSerializer(many=True), **error_responses(429)},
+    ),
+    retrieve=extend_schema(
+        summary="One office", responses={200: OfficeSerializer, **error_responses(404, 429)}
+    ),
 )
 class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OfficeSerializer
@@ -75,7 +97,11 @@ class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The caller's organizations", description="With the caller's role.")
+    list=extend_schema(
+        summary="The caller's organizations",
+        description="With the caller's role.",
+        responses={200: MyOrganizationSerializer(many=True), **error_responses(401, 429)},
+    )
 )
 class MyOrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = MyOrganizationSerializer

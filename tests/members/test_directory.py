@@ -241,3 +241,11 @@ def test_directory_is_never_served_from_the_page_cache_to_signed_in_users(client
 
     assert response.context is not None  # rendered, not replayed
     assert "Sign out" in response.content.decode()
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "abc"])
+def test_directory_ignores_an_impossible_joined_year(client, network, year):
+    response = client.get(DIRECTORY, {"joined": year})
+
+    assert response.status_code == 200
+    assert len(names(response)) == 5

@@ -279,14 +279,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "programs-reminders": {
-        "task": "programs.tasks.send_reminders_task",
-        "schedule": 24 * 60 * 60.0,
-    },
-    "events-send-reminders": {
-        "task": "events.tasks.send_event_reminders_task",
-        "schedule": 5 * 60.0,
-    },
     "notifications-sweep-outbox": {
         "task": "notifications.tasks.sweep_outbox_task",
         "schedule": 60.0,
@@ -294,6 +286,14 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-staff-digest": {
         "task": "notifications.tasks.send_staff_digest_task",
         "schedule": 24 * 60 * 60.0,
+    },
+    "programs-reminders": {
+        "task": "programs.tasks.send_reminders_task",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "events-send-reminders": {
+        "task": "events.tasks.send_event_reminders_task",
+        "schedule": 5 * 60.0,
     },
 }
 
@@ -335,7 +335,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # One name per choice set shared by several apps' endpoints (the API's enums).
+        "CountryEnum": "django_countries.countries",
+        "OrganizationStatusEnum": "members.enums.OrganizationStatus",
+        "OfficeKindEnum": "members.enums.OfficeKind",
+        "EventKindEnum": "events.enums.EventKind",
+        "EventStatusEnum": "events.enums.EventStatus",
+        "RegistrationStatusEnum": "events.enums.RegistrationStatus",
+        "ApplicationKindEnum": "programs.enums.ApplicationKind",
+        "ApplicationStatusEnum": "programs.enums.ApplicationStatus",
+        "MessageKindEnum": "programs.enums.MessageKind",
+        "EntryStatusEnum": "awards.enums.EntryStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -75,8 +75,11 @@ class Command(BaseCommand):
         parser.add_argument("--organizations", type=int, default=100_000)
         parser.add_argument("--batch", type=int, default=5_000)
         parser.add_argument("--seed", type=int, default=2020)
+        parser.add_argument(
+            "--events", type=int, default=0, help="Also add synthetic events up to this many."
+        )
 
-    def handle(self, *args, organizations, batch, seed, **options):
+    def handle(self, *args, organizations, batch, seed, events, **options):
         offices = list(Office.objects.all())
         if not offices:
             raise CommandError("Load the WeGO data set first (manage.py load_wego_data).")
@@ -121,3 +124,43 @@ class Command(BaseCommand):
         sys.stderr.write("\n")
         bump_directory_version()
         self.stdout.write(f"Network now has {Organization.objects.count():,} organizations.")
+        if events:
+            self._events(events, rng, batch)
+
+    def _events(self, total: int, rng: random.Random, batch: int) -> None:
+        """Published events spread over 2010-2030 (day precision), through the model's own
+        date normalisation so their sort keys are real."""
+        import datetime
+
+        from events.enums import Attendance, DatePrecision, EventKind, EventStatus
+        from events.models import Event
+
+        existing = Event.objects.count()
+        missing = max(0, total - existing)
+        self.stdout.write(f"Generating {missing:,} events ({existing:,} exist)")
+        started, done = time.monotonic(), 0
+        while done < missing:
+            rows = []
+            for _ in range(min(batch, missing - done)):
+                n = existing + done + len(rows)
+                day = datetime.date(2010, 1, 1) + datetime.timedelta(days=rng.randint(0, 7300))
+                event = Event(
+                    title=f"Smart city {rng.choice(SYLLABLES)} forum {n}",
+                    slug=f"synthetic-event-{n}",
+                    status=EventStatus.PUBLISHED,
+                    kind=rng.choice(EventKind.values),
+                    attendance=rng.choice(Attendance.values),
+                    region=rng.choice(Region.values),
+                    date_precision=DatePrecision.DAY,
+                    start_date=day,
+                    end_date=day,
+                    summary="A synthetic event for benchmarks.",
+                )
+                event.normalize_dates()
+                event.refresh_window()
+                rows.append(event)
+            with transaction.atomic():
+                Event.objects.bulk_create(rows, batch_size=1000)
+            done += len(rows)
+            progress(done, missing, started)
+        sys.stderr.write("\n")
