@@ -6,6 +6,7 @@ what the public sees and how lists sort live in one place.
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
@@ -293,3 +294,22 @@ def undated_events_soon(user, *, days: int = 60) -> QuerySet[Event]:
             window_end__gt=now,
         ).exclude(date_precision__in=[*FEED_PRECISIONS, DatePrecision.YEAR_ROUND]),
     )
+
+
+EVENTS_LIST_VERSION_KEY = "events:list-version"
+
+
+def events_list_version() -> int:
+    """Versions the visitors' cached events list; bumped whenever an event is saved.
+
+    The list also moves with the clock (upcoming becomes past) and with registrations, so the
+    cached page additionally expires after a minute.
+    """
+    return cache.get_or_set(EVENTS_LIST_VERSION_KEY, 1, None)
+
+
+def bump_events_list_version() -> None:
+    try:
+        cache.incr(EVENTS_LIST_VERSION_KEY)
+    except ValueError:
+        cache.set(EVENTS_LIST_VERSION_KEY, 2, None)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import Organization
+from wego_portal.caching import anonymous_page_cache
 from wego_portal.permissions import get_permitted_object_or_404
 
 from . import dates, ical, links, selectors, services
@@ -89,6 +90,7 @@ def _feed_query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@anonymous_page_cache(version=selectors.events_list_version, prefix="events-list", timeout=60)
 def event_list(request: HttpRequest) -> HttpResponse:
     """Upcoming events by default, the past archive, or all; filters with counts; paginated."""
     filterset = EventFilter(request.GET, queryset=selectors.event_list_queryset())

@@ -20,8 +20,7 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts are only created when DEBUG is on.")
         from members.services import demo_member_link  # members owns organizations
 
-        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo accounts (password: {DEMO_PASSWORD})"))
-        users = {}
+        users, table = {}, []
         for email, name, role, org_slug in DEMO_ACCOUNTS:
             user, _ = user_get_or_create_verified(
                 email=email, full_name=name, password=DEMO_PASSWORD, is_staff=role == "secretariat"
@@ -35,11 +34,16 @@ class Command(BaseCommand):
                 if role == "secretariat"
                 else f"member user of {org_name or org_slug}"
             )
-            self.stdout.write(f"  {email:<32} {what}")
+            table.append(f"  {email:<32} {what}")
             users[role if role == "secretariat" else org_slug] = user
 
         from accounts.demo import demo_data_create
 
+        lines = list(demo_data_create(users=users))
+        # Printed last, after any e-mails the console backend shows, so it is easy to find.
         self.stdout.write(self.style.MIGRATE_HEADING("Demo data"))
-        for line in demo_data_create(users=users):
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo accounts (password: {DEMO_PASSWORD})"))
+        for line in table:
             self.stdout.write(line)

@@ -78,8 +78,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--events", type=int, default=0, help="Also add synthetic events up to this many."
         )
+        parser.add_argument(
+            "--applications",
+            type=int,
+            default=0,
+            help="Also add Solution Finder applications up to this many (one per organization).",
+        )
 
-    def handle(self, *args, organizations, batch, seed, events, **options):
+    def handle(self, *args, organizations, batch, seed, events, applications, **options):
         offices = list(Office.objects.all())
         if not offices:
             raise CommandError("Load the WeGO data set first (manage.py load_wego_data).")
@@ -126,6 +132,55 @@ class Command(BaseCommand):
         self.stdout.write(f"Network now has {Organization.objects.count():,} organizations.")
         if events:
             self._events(events, rng, batch)
+        if applications:
+            self._applications(applications, rng, batch)
+
+    def _applications(self, total: int, rng: random.Random, batch: int) -> None:
+        """Solution Finder applications in every state, one per organization, to the
+        always-open call (the WeGO data set's; load_wego_data creates it)."""
+        from programs.enums import ApplicationKind, ApplicationStatus
+        from programs.models import Application, Call, SolutionFinderDetails
+
+        call = Call.objects.filter(kind=ApplicationKind.SOLUTION_FINDER).first()
+        if call is None:
+            raise CommandError("No Solution Finder call: run manage.py load_wego_data first.")
+        states = [
+            ApplicationStatus.DRAFT,
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.UNDER_REVIEW,
+            ApplicationStatus.CLARIFICATION_REQUESTED,
+            ApplicationStatus.FEEDBACK_GIVEN,
+            ApplicationStatus.PARTNERS_CONNECTED,
+            ApplicationStatus.CLOSED,
+            ApplicationStatus.DECLINED,
+        ]
+        taken = set(Application.objects.filter(call=call).values_list("organization_id", flat=True))
+        free = (
+            Organization.objects.exclude(id__in=taken).order_by("id").values_list("id", flat=True)
+        )
+        existing = Application.objects.count()
+        missing = max(0, total - existing)
+        self.stdout.write(f"Generating {missing:,} applications ({existing:,} exist)")
+        started, done = time.monotonic(), 0
+        organization_ids = iter(free[:missing])
+        while done < missing:
+            rows = [
+                Application(
+                    call=call,
+                    organization_id=next(organization_ids),
+                    kind=ApplicationKind.SOLUTION_FINDER,
+                    status=rng.choice(states),
+                )
+                for _ in range(min(batch, missing - done))
+            ]
+            with transaction.atomic():
+                created = Application.objects.bulk_create(rows, batch_size=1000)
+                SolutionFinderDetails.objects.bulk_create(
+                    [SolutionFinderDetails(application=a) for a in created], batch_size=1000
+                )
+            done += len(rows)
+            progress(done, missing, started)
+        sys.stderr.write("\n")
 
     def _events(self, total: int, rng: random.Random, batch: int) -> None:
         """Published events spread over 2010-2030 (day precision), through the model's own
