@@ -12,7 +12,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Q, Value
+from django.db.models import (
+    Avg,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -448,24 +458,23 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
     # -- scope and permissions ---------------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = selectors.backoffice_applications(request.user)
-        return queryset.annotate(
-            n_reviews=Count("reviews", distinct=True),
-            n_reviews_done=Count(
-                "reviews", filter=Q(reviews__completed_at__isnull=False), distinct=True
-            ),
+        # Per-row subqueries rather than a GROUP BY over every application and review: the
+        # database computes them for the 50 rows of the page only, whatever the list's size.
+        reviews = Review.objects.filter(application=OuterRef("pk")).order_by().values("application")
+        completed = reviews.filter(completed_at__isnull=False)
+
+        def per_application(subquery, aggregate):
+            return Subquery(subquery.annotate(value=aggregate).values("value")[:1])
+
+        mean_of_criteria = sum((F(key) for key, _label in CRITERIA), Value(0.0)) / len(CRITERIA)
+        return selectors.backoffice_applications(request.user).annotate(
+            n_reviews=Coalesce(per_application(reviews, Count("pk")), 0),
+            n_reviews_done=Coalesce(per_application(completed, Count("pk")), 0),
             # Complete reviews score every criterion, so the mean of the criteria's means is
             # the mean of the reviewers' averages.
-            avg_score=ExpressionWrapper(
-                sum(
-                    (
-                        Avg(f"reviews__{key}", filter=Q(reviews__completed_at__isnull=False))
-                        for key, _label in CRITERIA
-                    ),
-                    Value(0.0),
-                )
-                / len(CRITERIA),
-                output_field=FloatField(),
+            avg_score=per_application(
+                completed,
+                ExpressionWrapper(Avg(mean_of_criteria), output_field=FloatField()),
             ),
         )
 
