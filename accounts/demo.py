@@ -173,6 +173,7 @@ def _events(users: dict, out: list[str]) -> None:
 
 
 def _edition():
+    from awards.enums import Stage
     from awards.models import Category, Edition
 
     now = timezone.now()
@@ -183,6 +184,7 @@ def _edition():
             theme="Smart cities for all",
             description="The demo edition of the WeGO Awards (2026/2027), open for entries.",
             is_public=True,
+            stage=Stage.OPEN,
             max_entries_per_city=3,
             entries_open_at=now - datetime.timedelta(days=1),
             entries_close_at=_seoul_day(90, 23, 59),

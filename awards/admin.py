@@ -1,38 +1,43 @@
 """The secretariat's back office for the WeGO Awards.
 
 Editions (with their categories), judges and their assignments, entries (filters, export,
-result actions), the scoring overview (per-entry averages and ranks per category), closing the
-panel and publishing the results. Every state change goes through ``awards.services``. The
-awards back office is the secretariat's alone: regional-office staff do not see it, because
-scores are confidential.
+result actions), the scoring overview (per-entry averages and ranks per category), the
+edition's stages (each move confirmed, with a note, and recorded), closing the panel and
+publishing the results. Every state change goes through ``awards.services``. The awards back
+office is the secretariat's alone (``awards.rules``): regional-office staff do not see it,
+because scores are confidential.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import fields, resources
-from import_export.admin import ExportMixin
+from import_export import fields
 
 from members.enums import Region
-from members.rules import is_secretariat
+from wego_portal.admin import (
+    PortalExportModelAdmin,
+    PortalModelAdmin,
+    PortalResource,
+    PortalTabularInline,
+)
 from wego_portal.files import validate_image
 
 from . import selectors, services
-from .enums import EntryStatus, Result
-from .forms import ResultForm
+from .enums import STAGE_TRANSITIONS, EntryStatus, Result, Stage
+from .forms import PublishResultsForm, ResultForm, StageMoveForm
 from .models import (
     CRITERIA,
     Category,
     ConflictOfInterest,
     Edition,
+    EditionTransition,
     Entry,
     EntryDocument,
     EntryImage,
@@ -41,25 +46,6 @@ from .models import (
 )
 
 SUBMITTED_ENTRIES = Q(entries__status=EntryStatus.SUBMITTED)
-
-
-class SecretariatOnlyMixin:
-    """Model permissions *and* membership of the secretariat."""
-
-    def has_module_permission(self, request):
-        return is_secretariat(request.user) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_secretariat(request.user) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return is_secretariat(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return is_secretariat(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_secretariat(request.user) and super().has_delete_permission(request, obj)
 
 
 class KeywordsField(forms.CharField):
@@ -87,7 +73,7 @@ class CategoryForm(forms.ModelForm):
         fields = ["name", "slug", "description", "keywords", "position"]
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(PortalTabularInline):
     model = Category
     form = CategoryForm
     extra = 0
@@ -95,11 +81,23 @@ class CategoryInline(admin.TabularInline):
     fields = ["position", "name", "slug", "keywords"]
 
 
+class EditionTransitionInline(PortalTabularInline):
+    model = EditionTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_stage", "to_stage", "by", "note", "override"]
+    readonly_fields = fields
+    read_only = True
+    verbose_name_plural = _("Stage history")
+
+
 @admin.register(Edition)
-class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+class EditionAdmin(PortalModelAdmin):
+    change_form_template = "admin/awards/edition/change_form.html"
     list_display = [
         "title",
         "year",
+        "stage",
         "phase_display",
         "is_public",
         "entries_close_at",
@@ -107,17 +105,18 @@ class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
         "results_published",
         "scoring_link",
     ]
-    list_filter = ["is_public", "results_published"]
+    list_filter = ["stage", "is_public", "results_published"]
     search_fields = ["theme", "year"]
-    inlines = [CategoryInline]
+    inlines = [CategoryInline, EditionTransitionInline]
     readonly_fields = [
+        "stage",
         "results_published",
         "results_published_at",
         "results_published_by",
         "scoring_link",
     ]
     fieldsets = [
-        (None, {"fields": ["number", "year", "theme", "description", "is_public"]}),
+        (None, {"fields": ["number", "year", "stage", "theme", "description", "is_public"]}),
         (
             _("Phases"),
             {
@@ -145,6 +144,23 @@ class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
         ),
     ]
     actions = ["publish_results", "close_panel"]
+
+    def has_move_permission(self, request, obj=None):
+        return self.ask(request, "awards.move_edition", obj)
+
+    def has_publish_permission(self, request, obj=None):
+        return self.ask(request, "awards.publish_results", obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        edition = self.get_object(request, admin.utils.unquote(object_id))
+        moves = []
+        if edition is not None and self.has_move_permission(request, edition):
+            moves = [
+                {"stage": stage, "label": Stage(stage).label}
+                for stage in STAGE_TRANSITIONS.get(edition.stage, ())
+            ]
+        extra = {"stage_moves": moves}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def get_queryset(self, request):
         return (
@@ -185,19 +201,61 @@ class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.close_panel_view),
                 name="awards_edition_close_panel",
             ),
+            path(
+                "<int:pk>/stage/<slug:stage>/",
+                self.admin_site.admin_view(self.move_view),
+                name="awards_edition_move",
+            ),
             *super().get_urls(),
         ]
 
-    def _edition(self, request, pk) -> Edition:
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(Edition, pk=pk)
+    def move_view(self, request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+        """Confirm one stage move (with a note), then call ``services.edition_move``."""
+        edition = self.object_or_404(request, pk, "awards.move_edition")
+        change_url = reverse("admin:awards_edition_change", args=[pk])
+        if stage not in Stage.values:
+            raise Http404
+        if stage == Stage.PUBLISHED:
+            return HttpResponseRedirect(reverse("admin:awards_edition_publish", args=[pk]))
+        form = StageMoveForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.edition_move(
+                    edition=edition, to_stage=stage, by=request.user, note=form.cleaned_data["note"]
+                )
+            except services.AwardsError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("The %(edition)s is now at the stage “%(stage)s”.")
+                    % {"edition": edition.title, "stage": Stage(stage).label},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/awards/confirm_move.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Move the %(edition)s to “%(stage)s”?")
+                % {"edition": edition.title, "stage": Stage(stage).label},
+                "edition": edition,
+                "form": form,
+                "change_url": change_url,
+                "opts": self.model._meta,
+                "original": edition,
+            },
+        )
 
     def scoring_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Per-entry averages and ranks per category; the result of each entry is recorded here."""
-        edition = self._edition(request, pk)
+        edition = self.object_or_404(request, pk, "view")
         if request.method == "POST":
-            entry = get_object_or_404(Entry, pk=request.POST.get("entry"), edition=edition)
+            entry_pk = request.POST.get("entry", "")
+            if not entry_pk.isdigit():
+                raise Http404
+            entry = get_object_or_404(Entry, pk=int(entry_pk), edition=edition)
             form = ResultForm(request.POST)
             if form.is_valid():
                 try:
@@ -242,13 +300,19 @@ class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
         )
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        edition = self._edition(request, pk)
-        if request.method == "POST":
+        """Confirm publication: the ranking, the awards, the missing scores (if any)."""
+        edition = self.object_or_404(request, pk, "awards.publish_results")
+        form = PublishResultsForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
             try:
-                services.edition_publish_results(edition=edition, published_by=request.user)
+                services.edition_publish_results(
+                    edition=edition,
+                    published_by=request.user,
+                    override_reason=form.cleaned_data["override_reason"],
+                )
             except services.AwardsError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
-                return HttpResponseRedirect(reverse("admin:awards_edition_scoring", args=[pk]))
+                return HttpResponseRedirect(reverse("admin:awards_edition_publish", args=[pk]))
             self.message_user(
                 request,
                 _(
@@ -272,6 +336,10 @@ class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
                 "title": _("Publish the results of the %(edition)s?") % {"edition": edition.title},
                 "edition": edition,
                 "awarded": awarded,
+                "form": form,
+                "ranking": selectors.scoring_overview(edition),
+                "missing": selectors.edition_missing_scores(edition),
+                "stage_ready": edition.stage == Stage.RESULTS_RECORDED,
                 "entrant_count": edition.entries.filter(status=EntryStatus.SUBMITTED)
                 .exclude(organization=None)
                 .values("organization")
@@ -282,7 +350,7 @@ class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
         )
 
     def close_panel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        edition = self._edition(request, pk)
+        edition = self.object_or_404(request, pk, "awards.move_edition")
         if request.method == "POST":
             try:
                 services.edition_close_panel(edition=edition, closed_by=request.user)
@@ -313,19 +381,17 @@ class EditionAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
             return None
         return HttpResponseRedirect(reverse(url_name, args=[queryset.get().pk]))
 
-    @admin.action(description=_("Publish the results (asks to confirm)"), permissions=["change"])
+    @admin.action(description=_("Publish the results (asks to confirm)"), permissions=["publish"])
     def publish_results(self, request, queryset):
         return self._single(request, queryset, "admin:awards_edition_publish")
 
-    @admin.action(
-        description=_("Close the judging panel (asks to confirm)"), permissions=["change"]
-    )
+    @admin.action(description=_("Close the judging panel (asks to confirm)"), permissions=["move"])
     def close_panel(self, request, queryset):
         return self._single(request, queryset, "admin:awards_edition_close_panel")
 
 
 @admin.register(Category)
-class CategoryAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+class CategoryAdmin(PortalModelAdmin):
     form = CategoryForm
     list_display = ["name", "edition", "position", "keyword_list"]
     list_filter = ["edition"]
@@ -370,7 +436,7 @@ class JudgeForm(forms.ModelForm):
 
 
 @admin.register(Judge)
-class JudgeAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+class JudgeAdmin(PortalModelAdmin):
     form = JudgeForm
     list_display = ["photo_preview", "name", "edition", "affiliation", "user", "category_list"]
     list_display_links = ["name"]
@@ -436,7 +502,7 @@ class JudgeAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
         )
 
 
-class EntryResource(resources.ModelResource):
+class EntryResource(PortalResource):
     edition = fields.Field(attribute="edition__year", column_name="edition")
     category = fields.Field(attribute="category__name", column_name="category")
     organization = fields.Field(attribute="organization__slug", column_name="member")
@@ -498,7 +564,7 @@ class RegionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EntryImageInline(admin.TabularInline):
+class EntryImageInline(PortalTabularInline):
     model = EntryImage
     extra = 0
     fields = ["preview", "caption", "uploaded_at"]
@@ -513,7 +579,7 @@ class EntryImageInline(admin.TabularInline):
         return format_html('<a href="{}"><img src="{}" alt="" width="120"></a>', url, url)
 
 
-class EntryDocumentInline(admin.TabularInline):
+class EntryDocumentInline(PortalTabularInline):
     model = EntryDocument
     extra = 0
     fields = ["link", "is_public", "uploaded_at"]
@@ -552,7 +618,7 @@ class EntryAdminForm(forms.ModelForm):
 
 
 @admin.register(Entry)
-class EntryAdmin(SecretariatOnlyMixin, ExportMixin, admin.ModelAdmin):
+class EntryAdmin(PortalExportModelAdmin):
     form = EntryAdminForm
     resource_classes = [EntryResource]
     list_display = [
@@ -631,9 +697,6 @@ class EntryAdmin(SecretariatOnlyMixin, ExportMixin, admin.ModelAdmin):
         ),
     ]
 
-    def has_add_permission(self, request):
-        return False  # entries come from the cities (and the data set's loader)
-
     @admin.display(description=_("Member"))
     def member_link(self, obj):
         if obj.organization_id is None:
@@ -669,20 +732,23 @@ class EntryAdmin(SecretariatOnlyMixin, ExportMixin, admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Record as winner"), permissions=["change"])
+    def has_record_permission(self, request, obj=None):
+        return self.ask(request, "awards.record_results", obj)
+
+    @admin.action(description=_("Record as winner"), permissions=["record"])
     def record_winner(self, request, queryset):
         self._record(request, queryset, Result.WINNER, Result.WINNER.label)
 
-    @admin.action(description=_("Record as special mention"), permissions=["change"])
+    @admin.action(description=_("Record as special mention"), permissions=["record"])
     def record_special_mention(self, request, queryset):
         self._record(request, queryset, Result.SPECIAL_MENTION, Result.SPECIAL_MENTION.label)
 
-    @admin.action(description=_("Clear the result"), permissions=["change"])
+    @admin.action(description=_("Clear the result"), permissions=["record"])
     def clear_result(self, request, queryset):
         self._record(request, queryset, "", _("no award"))
 
 
-class ScoreResource(resources.ModelResource):
+class ScoreResource(PortalResource):
     edition = fields.Field(attribute="entry__edition__year", column_name="edition")
     category = fields.Field(attribute="entry__category__name", column_name="category")
     entry = fields.Field(attribute="entry__project_title", column_name="project")
@@ -697,7 +763,7 @@ class ScoreResource(resources.ModelResource):
 
 
 @admin.register(Score)
-class ScoreAdmin(SecretariatOnlyMixin, ExportMixin, admin.ModelAdmin):
+class ScoreAdmin(PortalExportModelAdmin):
     """Read-only: judges score in the portal; the secretariat reads and exports."""
 
     resource_classes = [ScoreResource]
@@ -705,12 +771,6 @@ class ScoreAdmin(SecretariatOnlyMixin, ExportMixin, admin.ModelAdmin):
     list_filter = ["entry__edition", "judge"]
     list_select_related = ["entry", "judge"]
     search_fields = ["entry__project_title", "entry__entrant_name", "judge__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("Mean"))
     def mean_display(self, obj):
@@ -725,13 +785,7 @@ class ScoreAdmin(SecretariatOnlyMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(ConflictOfInterest)
-class ConflictOfInterestAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+class ConflictOfInterestAdmin(PortalModelAdmin):
     list_display = ["judge", "entry", "declared_at", "reason"]
     list_filter = ["entry__edition", "judge"]
     list_select_related = ["judge", "entry"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -12,6 +12,30 @@ class Phase(models.TextChoices):
     RESULTS_PUBLISHED = "results_published", _("Results published")
 
 
+class Stage(models.TextChoices):
+    """The Secretariat's workflow of an edition; each move is an ``EditionTransition``.
+
+    Only ``services.edition_move`` (and ``edition_publish_results``) change it, along
+    ``STAGE_TRANSITIONS``.
+    """
+
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for entries")
+    JUDGING = "judging", _("Judging")
+    RESULTS_RECORDED = "results_recorded", _("Results recorded")
+    PUBLISHED = "published", _("Results published")
+
+
+#: The moves an edition may make. Publishing cannot be undone: the cities have been told.
+STAGE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.DRAFT: (Stage.OPEN,),
+    Stage.OPEN: (Stage.DRAFT, Stage.JUDGING),
+    Stage.JUDGING: (Stage.RESULTS_RECORDED,),
+    Stage.RESULTS_RECORDED: (Stage.JUDGING, Stage.PUBLISHED),
+    Stage.PUBLISHED: (),
+}
+
+
 class EntryStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

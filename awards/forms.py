@@ -159,3 +159,25 @@ class ResultForm(forms.Form):
         choices=[("", _("No award")), *Entry._meta.get_field("result").choices],
         required=False,
     )
+
+
+class StageMoveForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the record (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PublishResultsForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Why publish with scores missing?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only needed when some entries are not scored by every judge of their panel. "
+            "The reason is recorded with the publication."
+        ),
+    )

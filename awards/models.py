@@ -1,7 +1,9 @@
 """The WeGO Awards: editions, their categories and judges, member cities' entries, judging.
 
-An edition moves through phases set by its dates (announced → entries open → entries closed →
-judging → results published); publication itself is an explicit step
+An edition moves through the Secretariat's stages (draft → open for entries → judging →
+results recorded → published) by ``services.edition_move``, each move recorded as an
+``EditionTransition``. Within a stage its dates say when entering and judging happen; the
+public phase (``Edition.phase``) follows them, and publication itself is an explicit step
 (``services.edition_publish_results``), so results never appear merely because a date passed.
 """
 
@@ -19,7 +21,7 @@ from members.models import fold
 from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
 
-from .enums import SCORE_MAX, SCORE_MIN, Criterion, EntryStatus, Phase, Result
+from .enums import SCORE_MAX, SCORE_MIN, Criterion, EntryStatus, Phase, Result, Stage
 
 CRITERIA = [value for value, _label in Criterion.choices]
 
@@ -82,6 +84,9 @@ class Edition(models.Model):
         help_text=_("From this moment judges may read each other's scores; scoring stops."),
     )
     results_due_on = models.DateField(_("results expected on"), null=True, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.DRAFT, editable=False
+    )
     results_published = models.BooleanField(_("results published"), default=False, editable=False)
     results_published_at = models.DateTimeField(
         _("results published at"), null=True, blank=True, editable=False
@@ -118,6 +123,12 @@ class Edition(models.Model):
             models.CheckConstraint(
                 condition=Q(max_entries_per_city__gte=1), name="awards_max_entries_at_least_one"
             ),
+            models.CheckConstraint(
+                condition=Q(stage=Stage.PUBLISHED, results_published=True)
+                | (~Q(stage=Stage.PUBLISHED) & Q(results_published=False)),
+                name="awards_published_stage_matches_flag",
+            ),
+            choices_check("stage", Stage),
         ]
 
     def __str__(self) -> str:
@@ -150,11 +161,20 @@ class Edition(models.Model):
     def current_phase_label(self) -> str:
         return Phase(self.phase()).label
 
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+    def entries_closed(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.entries_close_at and now >= self.entries_close_at)
+
     def accepts_entries(self, now=None) -> bool:
-        """True between the opening and the deadline (both must be set)."""
+        """True when open for entries, between the opening and the deadline (both set)."""
         now = now or timezone.now()
         return bool(
-            self.entries_open_at
+            self.stage == Stage.OPEN
+            and self.entries_open_at
             and self.entries_close_at
             and self.entries_open_at <= now < self.entries_close_at
             and not self.results_published
@@ -185,6 +205,47 @@ class Edition(models.Model):
             errors["judging_ends_at"] = _("The panel closes after judging starts.")
         if errors:
             raise ValidationError(errors)
+
+
+class EditionTransition(models.Model):
+    """One move of an edition between stages: who, when, from, to, and why."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("edition")
+    )
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
+    override = models.BooleanField(
+        _("published without every score"),
+        default=False,
+        help_text=_("Set when the results were published with scores missing; the note says why."),
+    )
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["at", "id"]
+        constraints = [
+            choices_check("to_stage", Stage),
+            choices_check("from_stage", Stage, allow_blank=True),
+            models.CheckConstraint(
+                condition=Q(override=False) | ~Q(note=""),
+                name="awards_transition_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.from_stage or '—'} → {self.to_stage}"
 
 
 class Category(models.Model):

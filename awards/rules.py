@@ -155,3 +155,23 @@ rules.add_perm("awards.view_award_image", can_see_image)
 rules.add_perm("awards.view_award_document", can_see_document)
 # Every judge's scores, averages and ranks: the secretariat only.
 rules.add_perm("awards.view_all_award_scores", is_secretariat)
+
+# --- The back office: the Secretariat's alone (scores are confidential) ------------------------
+for _model in ("edition", "category", "judge"):
+    for _action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"awards.{_action}_{_model}", is_secretariat)
+rules.add_perm("awards.view_entry", is_secretariat)
+rules.add_perm("awards.change_entry", is_secretariat)
+rules.add_perm("awards.add_entry", rules.always_deny)  # entries come from the cities
+rules.add_perm("awards.delete_entry", is_secretariat)
+rules.add_perm("awards.export_entry", is_secretariat)
+for _model in ("score", "conflictofinterest"):  # written by judges in the portal, read here
+    rules.add_perm(f"awards.view_{_model}", is_secretariat)
+    rules.add_perm(f"awards.add_{_model}", rules.always_deny)
+    rules.add_perm(f"awards.change_{_model}", rules.always_deny)
+    rules.add_perm(f"awards.delete_{_model}", is_secretariat)
+rules.add_perm("awards.export_score", is_secretariat)
+# The edition's phases and its results.
+rules.add_perm("awards.move_edition", is_secretariat)
+rules.add_perm("awards.record_results", is_secretariat)
+rules.add_perm("awards.publish_results", is_secretariat)

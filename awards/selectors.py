@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from members.models import Organization
 
-from .enums import EntryStatus, Phase, Result
+from .enums import EntryStatus, Phase, Result, Stage
 from .models import (
     CRITERIA,
     Category,
@@ -60,7 +60,7 @@ def public_editions() -> QuerySet[Edition]:
 
 ARCHIVE_FILTERS = {
     "open": lambda qs, now: qs.filter(
-        entries_open_at__lte=now, entries_close_at__gt=now, results_published=False
+        stage=Stage.OPEN, entries_open_at__lte=now, entries_close_at__gt=now
     ),
     "results": lambda qs, now: qs.filter(results_published=True),
 }
@@ -176,9 +176,7 @@ def open_editions() -> QuerySet[Edition]:
     """Editions accepting entries right now, with their categories."""
     now = timezone.now()
     return (
-        Edition.objects.filter(
-            entries_open_at__lte=now, entries_close_at__gt=now, results_published=False
-        )
+        Edition.objects.filter(stage=Stage.OPEN, entries_open_at__lte=now, entries_close_at__gt=now)
         .prefetch_related(Prefetch("categories", queryset=Category.objects.order_by("position")))
         .order_by("entries_close_at")
     )
@@ -361,3 +359,37 @@ def phase_timeline(edition: Edition) -> list[dict]:
         }
         for value in order
     ]
+
+
+def edition_missing_scores(edition: Edition) -> list[tuple[Entry, list[str]]]:
+    """Submitted entries not yet scored by every judge of their panel (conflicts excused).
+
+    Returns ``(entry, names of the judges whose score is missing)``; an entry whose panel has
+    no judge at all is listed with an empty list. Four queries, whatever the edition's size.
+    """
+    entries = list(
+        edition.entries.filter(status=EntryStatus.SUBMITTED)
+        .select_related("category")
+        .order_by("category__position", "project_title", "pk")
+    )
+    panels: dict[int, list[Judge]] = {}
+    for judge in Judge.objects.filter(edition=edition).prefetch_related("categories"):
+        for category in judge.categories.all():
+            panels.setdefault(category.pk, []).append(judge)
+    conflicts = set(
+        ConflictOfInterest.objects.filter(entry__edition=edition).values_list(
+            "judge_id", "entry_id"
+        )
+    )
+    scored = set(Score.objects.filter(entry__edition=edition).values_list("judge_id", "entry_id"))
+    missing = []
+    for entry in entries:
+        panel = [
+            judge
+            for judge in panels.get(entry.category_id, [])
+            if (judge.pk, entry.pk) not in conflicts
+        ]
+        absent = [judge.name for judge in panel if (judge.pk, entry.pk) not in scored]
+        if not panel or absent:
+            missing.append((entry, absent))
+    return missing

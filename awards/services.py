@@ -3,8 +3,10 @@
 Views, admin actions, the management command and (later) the API call these functions. Each
 runs in one transaction, refuses what the edition's phase or the entry's status does not allow
 with an ``AwardsError`` whose message is shown to the user, and lists its side effects.
-Permission (who) is checked by the callers through ``awards.rules``; these functions check the
-*when* and *what*.
+A city's own acts (entering, judging) are checked by the callers through ``awards.rules``; the
+Secretariat's moves (stages, results, publication) check the acting user's named permission
+here as well (``awards.move_edition``, ``awards.record_results``, ``awards.publish_results``).
+Every stage change is an ``EditionTransition`` row (who, when, from, to, note).
 """
 
 import datetime
@@ -14,19 +16,24 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from members.models import Organization
 from notifications.services import notification_create, notification_create_bulk
 from wego_portal.files import normalised_image
+from wego_portal.permissions import require
 
-from .enums import EntryStatus, Result
+from . import selectors
+from .enums import STAGE_TRANSITIONS, EntryStatus, Result, Stage
 from .models import (
     CRITERIA,
     Category,
     ConflictOfInterest,
     Edition,
+    EditionTransition,
     Entry,
     EntryDocument,
     EntryImage,
@@ -470,16 +477,103 @@ def edition_close_panel(*, edition: Edition, closed_by: User) -> Edition:
 
     Side effects: sets the panel's closing time to now (keeps an earlier one).
     """
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    require(closed_by, "awards.move_edition", edition)
+    edition = _locked_edition(edition)
     now = timezone.now()
     if edition.entries_close_at and now < edition.entries_close_at:
         raise ResultsError(_("The panel cannot close before the entry deadline."))
+    if edition.stage != Stage.JUDGING:
+        raise ResultsError(
+            _wrong_stage(edition, _("The panel closes while the edition is judged."))
+        )
+    _close_panel(edition, now)
+    edition.save(update_fields=["judging_ends_at", "judging_starts_at", "updated_at"])
+    return edition
+
+
+def _close_panel(edition: Edition, now) -> None:
     if edition.judging_ends_at is None or edition.judging_ends_at > now:
         edition.judging_ends_at = now
         if edition.judging_starts_at and edition.judging_starts_at >= now:
             edition.judging_starts_at = now - datetime.timedelta(microseconds=1)
-        edition.save(update_fields=["judging_ends_at", "judging_starts_at", "updated_at"])
+
+
+def _locked_edition(edition: Edition) -> Edition:
+    return Edition.objects.select_for_update().get(pk=edition.pk)
+
+
+def _wrong_stage(edition: Edition, explanation: str) -> str:
+    return _("%(explanation)s The %(edition)s is at the stage “%(stage)s”.") % {
+        "explanation": explanation,
+        "edition": edition.title,
+        "stage": edition.stage_label,
+    }
+
+
+def _record_stage(
+    edition: Edition, *, to_stage: str, by: User, note: str = "", override: bool = False
+) -> EditionTransition:
+    transition = EditionTransition.objects.create(
+        edition=edition,
+        from_stage=edition.stage,
+        to_stage=to_stage,
+        by=by,
+        note=note.strip(),
+        override=override,
+    )
+    edition.stage = to_stage
+    return transition
+
+
+@transaction.atomic
+def edition_move(*, edition: Edition, to_stage: str, by: User, note: str = "") -> Edition:
+    """Move an edition to its next (or previous) stage along ``STAGE_TRANSITIONS``.
+
+    Guards: opening needs the entry dates (deadline still ahead) and the categories; judging
+    starts after the entry deadline; "results recorded" needs at least one recorded award and
+    closes the judging panel; going back from "results recorded" to judging reopens the panel.
+    Publishing goes through ``edition_publish_results``. Side effects: an
+    ``EditionTransition`` row (who, when, from, to, note).
+    """
+    if to_stage == Stage.PUBLISHED:
+        return edition_publish_results(edition=edition, published_by=by, note=note)
+    require(by, "awards.move_edition", edition)
+    edition = _locked_edition(edition)
+    if to_stage not in STAGE_TRANSITIONS.get(edition.stage, ()):
+        raise ResultsError(
+            _wrong_stage(
+                edition,
+                _("It cannot move to “%(to)s” from here.")
+                % {"to": Stage(to_stage).label if to_stage in Stage.values else to_stage},
+            )
+        )
+    now = timezone.now()
+    if to_stage == Stage.OPEN:
+        if not (edition.entries_open_at and edition.entries_close_at):
+            raise ResultsError(_("Set when entries open and close before opening the edition."))
+        if edition.entries_closed(now):
+            raise ResultsError(_("The entry deadline has passed: set a later one first."))
+        if not edition.categories.exists():
+            raise ResultsError(_("Add the edition's categories before opening it."))
+    elif to_stage == Stage.JUDGING and edition.stage == Stage.OPEN:
+        if not edition.entries_closed(now):
+            raise ResultsError(
+                _("Entries are open until %(deadline)s: judging starts after the deadline.")
+                % {"deadline": _deadline(edition)}
+            )
+    elif to_stage == Stage.JUDGING:
+        edition.judging_ends_at = None  # the panel scores again
+    elif to_stage == Stage.RESULTS_RECORDED:
+        if not edition.entries.filter(status=EntryStatus.SUBMITTED).exclude(result="").exists():
+            raise ResultsError(_("Record at least one winner before closing the results."))
+        _close_panel(edition, now)
+    _record_stage(edition, to_stage=to_stage, by=by, note=note)
+    edition.save()
     return edition
+
+
+def _deadline(edition: Edition) -> str:
+    return date_format(timezone.localtime(edition.entries_close_at), "DATETIME_FORMAT")
 
 
 # --- Results -----------------------------------------------------------------------------------
@@ -489,14 +583,26 @@ def edition_close_panel(*, edition: Edition, closed_by: User) -> Edition:
 def entry_record_result(*, entry: Entry, result: str, recorded_by: User) -> Entry:
     """Record a submitted entry as winner or special mention ("" clears it), before publishing.
 
+    Only while the edition is judged, after its entry deadline (``awards.record_results``).
     Side effects: records when; nothing is visible to anyone outside the secretariat until
     ``edition_publish_results``.
     """
+    require(recorded_by, "awards.record_results", entry)
     entry = _locked(entry)
     if result and result not in Result.values:
         raise ResultsError(_("Unknown result."))
-    if entry.edition.results_published:
+    edition = entry.edition
+    if edition.results_published:
         raise ResultsError(_("The results of this edition are already published."))
+    if edition.stage != Stage.JUDGING:
+        raise ResultsError(
+            _wrong_stage(edition, _("Results are recorded while the edition is judged."))
+        )
+    if not edition.entries_closed():
+        raise ResultsError(
+            _("Entries are open until %(deadline)s: results come after the deadline.")
+            % {"deadline": _deadline(edition)}
+        )
     if entry.status != EntryStatus.SUBMITTED:
         raise ResultsError(_("Only a submitted entry can receive an award."))
     entry.result = result
@@ -506,20 +612,52 @@ def entry_record_result(*, entry: Entry, result: str, recorded_by: User) -> Entr
 
 
 @transaction.atomic
-def edition_publish_results(*, edition: Edition, published_by: User | None) -> Edition:
+def edition_publish_results(
+    *, edition: Edition, published_by: User, override_reason: str = "", note: str = ""
+) -> Edition:
     """Publish the recorded results of ``edition``; this can happen only once.
 
-    Side effects: closes the judging panel; makes the winners and special mentions (and the
+    Needs ``awards.publish_results``, the stage "results recorded", and every submitted entry
+    scored by every judge of its panel who declared no conflict, unless ``override_reason``
+    says why the results are published anyway (recorded on the transition, ``override``).
+
+    Side effects: an ``EditionTransition`` to "published"; closes the judging panel; makes the winners and special mentions (and the
     documents their cities marked public) visible on the public pages; queues one e-mail per
     person of every city with a submitted entry, telling them the outcome (each exactly once,
     whatever the retries).
     """
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    require(published_by, "awards.publish_results", edition)
+    edition = _locked_edition(edition)
     if edition.results_published:
         raise ResultsError(_("The results of this edition were already published."))
+    if edition.stage != Stage.RESULTS_RECORDED:
+        raise ResultsError(
+            _wrong_stage(
+                edition, _("Results are published once they are recorded and judging is over.")
+            )
+        )
     if not edition.entries.filter(status=EntryStatus.SUBMITTED).exclude(result="").exists():
         raise ResultsError(_("Record at least one winner before publishing the results."))
+    missing = selectors.edition_missing_scores(edition)
+    if missing and not override_reason.strip():
+        raise ResultsError(
+            ngettext(
+                "%(n)d entry is not yet scored by every judge of its panel. Wait for the "
+                "scores, or publish anyway and record why.",
+                "%(n)d entries are not yet scored by every judge of their panel. Wait for the "
+                "scores, or publish anyway and record why.",
+                len(missing),
+            )
+            % {"n": len(missing)}
+        )
     now = timezone.now()
+    _record_stage(
+        edition,
+        to_stage=Stage.PUBLISHED,
+        by=published_by,
+        note=override_reason if missing else note,
+        override=bool(missing),
+    )
     edition.results_published = True
     edition.results_published_at = now
     edition.results_published_by = published_by

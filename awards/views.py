@@ -20,7 +20,7 @@ from wego_portal.files import private_file_response
 from wego_portal.permissions import get_permitted_object_or_404
 
 from . import selectors, services
-from .enums import EntryStatus
+from .enums import EntryStatus, Stage
 from .forms import (
     ConflictForm,
     DocumentVisibilityForm,
@@ -45,7 +45,7 @@ def edition_list(request: HttpRequest) -> HttpResponse:
         all=Count("id"),
         open=Count(
             "id",
-            filter=Q(entries_open_at__lte=now, entries_close_at__gt=now, results_published=False),
+            filter=Q(stage=Stage.OPEN, entries_open_at__lte=now, entries_close_at__gt=now),
         ),
         results=Count("id", filter=Q(results_published=True)),
     )

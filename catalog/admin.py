@@ -3,6 +3,7 @@ of award winners and completed Project Implementer projects to publish with one 
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -16,9 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from health.admin import SecretariatOnlyAdmin, StatusQueueFilter
+from health.admin import StatusQueueFilter
 from health.forms import ReturnForm
-from members.rules import is_secretariat
+from wego_portal.admin import PortalModelAdmin, PortalTabularInline
 from wego_portal.files import validate_image
 
 from . import selectors, services
@@ -59,24 +60,12 @@ class ProjectImageInlineForm(forms.ModelForm):
         return data
 
 
-class ProjectImageInline(admin.TabularInline):
+class ProjectImageInline(PortalTabularInline):
     model = ProjectImage
     form = ProjectImageInlineForm
     extra = 1
     fields = ["preview", "upload", "caption", "position"]
     readonly_fields = ["preview"]
-
-    def has_view_permission(self, request, obj=None):
-        return is_secretariat(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return is_secretariat(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_secretariat(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_secretariat(request.user)
 
     @admin.display(description=_("Image"))
     def preview(self, obj):
@@ -86,7 +75,8 @@ class ProjectImageInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SecretariatOnlyAdmin):
+class ProjectAdmin(PortalModelAdmin):
+    permission_names = {"view": "catalog.view_project_backoffice"}
     list_display = [
         "title",
         "city_column",
@@ -214,8 +204,8 @@ class ProjectAdmin(SecretariatOnlyAdmin):
     def candidates_view(self, request: HttpRequest) -> HttpResponse:
         """Award winners and completed Project Implementer projects not yet in the catalog,
         each with a "Publish to catalog" button."""
-        if not is_secretariat(request.user):
-            raise Http404
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
         return TemplateResponse(
             request,
             "admin/catalog/candidates.html",
@@ -241,9 +231,12 @@ class ProjectAdmin(SecretariatOnlyAdmin):
         except model.DoesNotExist:
             raise Http404 from None
 
+    def has_moderate_permission(self, request, obj=None):
+        return self.ask(request, "catalog.moderate_projects", obj)
+
     def publish_candidate_view(self, request: HttpRequest) -> HttpResponse:
-        if not is_secretariat(request.user):
-            raise Http404
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         return _publish_candidate(self, request)
@@ -281,7 +274,7 @@ class ProjectAdmin(SecretariatOnlyAdmin):
             return label
         return format_html('<a href="{}">{}</a>', url, label)
 
-    @admin.action(description=_("Publish selected projects in the catalog"))
+    @admin.action(description=_("Publish selected projects in the catalog"), permissions=["moderate"])
     def publish(self, request, queryset):
         done = 0
         for project in queryset:
@@ -303,7 +296,10 @@ class ProjectAdmin(SecretariatOnlyAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Return selected projects to the city, with a note"))
+    @admin.action(
+        description=_("Return selected projects to the city, with a note"),
+        permissions=["moderate"],
+    )
     def return_to_city(self, request, queryset):
         form = ReturnForm(request.POST if request.POST.get("confirmed") == "yes" else None)
         if form.is_bound and form.is_valid():

@@ -39,3 +39,7 @@ rules.add_perm(
     project_is_published | is_editor_of_project_organization | is_secretariat,
 )
 rules.add_perm("catalog.moderate_projects", is_secretariat)
+# The back office: the Secretariat curates the catalog.
+rules.add_perm("catalog.view_project_backoffice", is_secretariat)
+for _action in ("add", "change", "delete"):
+    rules.add_perm(f"catalog.{_action}_project", is_secretariat)

@@ -23,6 +23,7 @@ from notifications.services import notification_create_bulk
 from programs.enums import BudgetRange
 from programs.models import SmartCityArea
 from wego_portal.files import normalised_image
+from wego_portal.permissions import require
 
 from .enums import EDITABLE_STATUSES, ProjectSource, ProjectStatus
 from .models import Project, ProjectImage
@@ -273,6 +274,7 @@ def catalog_project_publish(*, project: Project, published_by: User) -> Project:
     A member's project must have been proposed; other sources may go straight from draft.
     Side effects: notice and e-mail to the people of the city's organization.
     """
+    require(published_by, "catalog.moderate_projects")
     project = (
         Project.objects.select_for_update(of=("self",))
         .select_related("organization")
@@ -292,6 +294,7 @@ def catalog_project_return(*, project: Project, returned_by: User, note: str) ->
 
     Side effects: the project leaves the public catalog; notice and e-mail with the note.
     """
+    require(returned_by, "catalog.moderate_projects")
     if not note.strip():
         raise CatalogError(_("Tell the city what to change."))
     project = (
@@ -357,6 +360,7 @@ def catalog_project_from_award_entry(*, entry, published_by: User | None) -> Pro
     copies its images. Refuses (``CatalogError``) an entry without a published award. Calling
     again returns the same project. Side effects: notice and e-mail to the city's people.
     """
+    require(published_by, "catalog.moderate_projects")
     from awards.models import Entry
 
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
@@ -438,6 +442,7 @@ def catalog_project_from_application(*, application, published_by: User | None) 
     (``CatalogError``) anything but a completed Project Implementer application. Calling again
     returns the same project. Side effects: notice and e-mail to the city's people.
     """
+    require(published_by, "catalog.moderate_projects")
     from programs.enums import ApplicationKind, ApplicationStatus
     from programs.models import Application, ProjectImplementerDetails
 

@@ -10,7 +10,6 @@ import datetime
 import tablib
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,8 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.models import Office
-from members.rules import is_secretariat, staffed_office_ids
+from wego_portal.admin import (
+    PortalModelAdmin,
+    PortalStackedInline,
+    PortalTabularInline,
+)
 from wego_portal.files import normalised_image
+from wego_portal.spreadsheets import neutralise
 
 from . import dates, selectors, services
 from .enums import RegistrationMode, RegistrationStatus
@@ -87,7 +91,7 @@ class YearFilter(admin.SimpleListFilter):
 # --- Inlines -----------------------------------------------------------------------------------
 
 
-class EventHostInline(admin.TabularInline):
+class EventHostInline(PortalTabularInline):
     model = EventHost
     extra = 0
     autocomplete_fields = ["organization"]
@@ -107,7 +111,7 @@ class SpeakerForm(forms.ModelForm):
         return photo
 
 
-class SpeakerInline(admin.StackedInline):
+class SpeakerInline(PortalStackedInline):
     model = Speaker
     form = SpeakerForm
     extra = 0
@@ -115,26 +119,26 @@ class SpeakerInline(admin.StackedInline):
     fields = [("name", "title"), ("affiliation", "organization"), ("photo", "position")]
 
 
-class EventSponsorInline(admin.TabularInline):
+class EventSponsorInline(PortalTabularInline):
     model = EventSponsor
     extra = 0
     autocomplete_fields = ["organization"]
     fields = ["name", "organization", "website", "position"]
 
 
-class EventLinkInline(admin.TabularInline):
+class EventLinkInline(PortalTabularInline):
     model = EventLink
     extra = 0
     fields = ["kind", "title", "url", "position"]
 
 
-class RegistrationQuestionInline(admin.TabularInline):
+class RegistrationQuestionInline(PortalTabularInline):
     model = RegistrationQuestion
     extra = 0
     fields = ["label", "help_text", "kind", "required", "position"]
 
 
-class EventRegistrationInline(admin.TabularInline):
+class EventRegistrationInline(PortalTabularInline):
     """Who registered, with their status; changes go through the registration actions."""
 
     model = EventRegistration
@@ -146,13 +150,11 @@ class EventRegistrationInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["status", "requested_at", "id"]
     verbose_name_plural = _("registrations (cancel or export them from the registrations list)")
+    read_only = True
 
     @admin.display(description=_("status"))
     def status_tag(self, obj):
         return _status_tag(obj)
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _status_tag(registration):
@@ -165,17 +167,13 @@ def _status_tag(registration):
 
 # --- Exports -----------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value) -> str:
     """Text for a spreadsheet cell; leading formula characters are neutralised."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return neutralise(str(value))
 
 
 def registrations_dataset(events) -> tablib.Dataset:
@@ -239,7 +237,7 @@ def export_response(dataset: tablib.Dataset, fmt: str) -> HttpResponse:
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(PortalModelAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -342,30 +340,24 @@ class EventAdmin(admin.ModelAdmin):
         js = ["js/events_admin.js"]
         css = {"all": ["css/events_admin.css"]}
 
+    def scope_queryset(self, request, queryset):
+        return selectors.events_for_staff(request.user, queryset)
+
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return selectors.with_registration_counts(
-            selectors.events_for_staff(request.user, queryset)
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("events.view_event", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("events.change_event", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("events.delete_event", obj)
-
-    def has_module_permission(self, request):
-        return request.user.has_module_perms("events")
+        return selectors.with_registration_counts(super().get_queryset(request))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if not is_secretariat(request.user) and "office" in form.base_fields:
+        field = form.base_fields.get("office")
+        if field is not None and not self.ask(request, "events.organize_for_any_office"):
             # Regional staff create and keep events within their own office's scope.
-            field = form.base_fields["office"]
-            field.queryset = Office.objects.filter(id__in=staffed_office_ids(request.user))
+            field.queryset = Office.objects.filter(
+                pk__in=[
+                    office.pk
+                    for office in field.queryset
+                    if self.ask(request, "events.organize_for_office", office)
+                ]
+            )
             field.required = True
         for name in ("starts_at", "ends_at"):
             if name in form.base_fields:
@@ -635,7 +627,7 @@ class RegistrationEventFilter(admin.SimpleListFilter):
 
 
 @admin.register(EventRegistration)
-class EventRegistrationAdmin(admin.ModelAdmin):
+class EventRegistrationAdmin(PortalModelAdmin):
     list_display = [
         "name",
         "email",
@@ -668,24 +660,8 @@ class EventRegistrationAdmin(admin.ModelAdmin):
     actions = ["cancel_registrations", "export_csv", "export_xlsx"]
     list_per_page = 100
 
-    def get_queryset(self, request):
-        return selectors.registrations_for_staff(request.user, super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False  # people register on the event's page
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("events.view_eventregistration", obj)
-
-    def has_change_permission(self, request, obj=None):
-        # The form is read-only; the actions below change registrations through the services.
-        return obj is None and request.user.has_perm("events.change_eventregistration")
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # cancel instead: the place goes to the waitlist
-
-    def has_module_permission(self, request):
-        return request.user.has_module_perms("events")
+    def scope_queryset(self, request, queryset):
+        return selectors.registrations_for_staff(request.user, queryset)
 
     @admin.display(description=_("status"), ordering="status")
     def status_tag(self, obj):
@@ -712,8 +688,6 @@ class EventRegistrationAdmin(admin.ModelAdmin):
             )
         done = 0
         for registration in queryset.select_related("event"):
-            if not request.user.has_perm("events.change_eventregistration", registration):
-                raise PermissionDenied
             if registration.status != RegistrationStatus.CANCELLED:
                 services.registration_cancel(registration=registration, cancelled_by=request.user)
                 done += 1

@@ -122,3 +122,15 @@ rules.add_perm("events.change_eventregistration", is_secretariat | is_office_sta
 for _model in ("eventhost", "speaker", "eventsponsor", "eventlink", "registrationquestion"):
     for _action in ("view", "add", "change", "delete"):
         rules.add_perm(f"events.{_action}_{_model}", is_secretariat | is_office_staff)
+rules.add_perm("events.add_eventregistration", rules.always_deny)  # people register themselves
+rules.add_perm("events.delete_eventregistration", rules.always_deny)  # cancelled, never deleted
+
+
+@rules.predicate
+def is_staff_of_office(user, office) -> bool:
+    return office is not None and office.pk in staffed_office_ids(user)
+
+
+# Which office organizes an event: any for the Secretariat, their own for office staff.
+rules.add_perm("events.organize_for_any_office", is_secretariat)
+rules.add_perm("events.organize_for_office", is_secretariat | is_staff_of_office)

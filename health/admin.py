@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.rules import is_secretariat
+from wego_portal.admin import PortalModelAdmin, PortalTabularInline
 from wego_portal.files import private_file_response
 
 from . import selectors, services
@@ -52,25 +52,6 @@ def status_tag(obj) -> str:
     )
 
 
-class SecretariatOnlyAdmin(admin.ModelAdmin):
-    """The Smart Health Responder's back office belongs to the Secretariat (django-rules)."""
-
-    def has_module_permission(self, request):
-        return is_secretariat(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_secretariat(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_secretariat(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_secretariat(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_secretariat(request.user)
-
-
 class StatusQueueFilter(admin.SimpleListFilter):
     """A status filter whose default is the queue (``default``), with an "All" choice."""
 
@@ -100,7 +81,7 @@ class StatusQueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SecretariatOnlyAdmin):
+class InitiativeAdmin(PortalModelAdmin):
     list_display = [
         "title",
         "organization",
@@ -111,6 +92,7 @@ class InitiativeAdmin(SecretariatOnlyAdmin):
         "published_at",
     ]
     list_filter = [StatusQueueFilter, "topic", "region"]
+    permission_names = {"view": "health.view_initiative_backoffice"}
     list_select_related = ["organization"]
     search_fields = ["title", "city", "organization__name"]
     autocomplete_fields = ["organization"]
@@ -182,9 +164,8 @@ class InitiativeAdmin(SecretariatOnlyAdmin):
         ]
 
     def file_view(self, request, pk: int, file_pk: int) -> HttpResponse:
-        if not is_secretariat(request.user):
-            raise Http404
-        record = get_object_or_404(InitiativeFile, initiative_id=pk, pk=file_pk)
+        initiative = self.object_or_404(request, pk, "view")
+        record = get_object_or_404(InitiativeFile, initiative=initiative, pk=file_pk)
         return private_file_response(record.file, download_name=record.download_name)
 
     @admin.display(description=_("Status"), ordering="status")
@@ -219,7 +200,12 @@ class InitiativeAdmin(SecretariatOnlyAdmin):
             return _("Not public")
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View on the site"))
 
-    @admin.action(description=_("Publish selected initiatives on the Data Portal"))
+    def has_moderate_permission(self, request, obj=None):
+        return self.ask(request, "health.moderate_initiatives", obj)
+
+    @admin.action(
+        description=_("Publish selected initiatives on the Data Portal"), permissions=["moderate"]
+    )
     def publish(self, request, queryset):
         done = 0
         for initiative in queryset:
@@ -241,7 +227,10 @@ class InitiativeAdmin(SecretariatOnlyAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Return selected initiatives to the city, with a note"))
+    @admin.action(
+        description=_("Return selected initiatives to the city, with a note"),
+        permissions=["moderate"],
+    )
     def return_to_city(self, request, queryset):
         form = ReturnForm(request.POST if request.POST.get("confirmed") == "yes" else None)
         if form.is_bound and form.is_valid():
@@ -288,7 +277,7 @@ class InitiativeAdmin(SecretariatOnlyAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(SecretariatOnlyAdmin):
+class MaterialAdmin(PortalModelAdmin):
     list_display = ["title", "kind", "topic", "source", "published_on", "is_public"]
     list_filter = ["kind", "topic", "is_public"]
     search_fields = ["title", "description", "source"]
@@ -299,14 +288,14 @@ class MaterialAdmin(SecretariatOnlyAdmin):
 
 
 @admin.register(SupplierCategory)
-class SupplierCategoryAdmin(SecretariatOnlyAdmin):
+class SupplierCategoryAdmin(PortalModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Supplier)
-class SupplierAdmin(SecretariatOnlyAdmin):
+class SupplierAdmin(PortalModelAdmin):
     list_display = ["name", "country", "category_list", "has_contact_email", "is_published"]
     list_filter = ["is_published", "categories", "country"]
     search_fields = ["name", "products", "certifications", "contact_email"]
@@ -338,40 +327,24 @@ class SupplierAdmin(SecretariatOnlyAdmin):
         return bool(obj.contact_email)
 
 
-class InquiryTransitionInline(admin.TabularInline):
+class InquiryTransitionInline(PortalTabularInline):
     model = InquiryTransition
     extra = 0
     can_delete = False
     fields = ["at", "from_status", "to_status", "by", "forwarded_to", "note"]
     readonly_fields = fields
     verbose_name_plural = _("Status history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_secretariat(request.user)
+    read_only = True
 
 
-class InquiryNoteInline(admin.TabularInline):
+class InquiryNoteInline(PortalTabularInline):
     model = InquiryNote
     extra = 0
     can_delete = False
     fields = ["created_at", "author", "body"]
     readonly_fields = fields
     verbose_name_plural = _("Internal notes")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_secretariat(request.user)
+    read_only = True
 
 
 class InquiryStatusFilter(StatusQueueFilter):
@@ -380,7 +353,7 @@ class InquiryStatusFilter(StatusQueueFilter):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(SecretariatOnlyAdmin):
+class InquiryAdmin(PortalModelAdmin):
     list_display = [
         "reference_column",
         "name",
@@ -413,12 +386,6 @@ class InquiryAdmin(SecretariatOnlyAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request, *args):
-        return False  # inquiries come from the public form
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the record of what was asked and answered stays
-
     def get_urls(self):
         return [
             path(
@@ -447,9 +414,8 @@ class InquiryAdmin(SecretariatOnlyAdmin):
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def _inquiry(self, request, pk: int) -> Inquiry:
-        if not is_secretariat(request.user):
-            raise Http404
-        return get_object_or_404(selectors.inquiry_for_staff(), pk=pk)
+        inquiry = self.object_or_404(request, pk, "health.handle_inquiries")
+        return get_object_or_404(selectors.inquiry_for_staff(), pk=inquiry.pk)
 
     def move_view(self, request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
         inquiry = self._inquiry(request, pk)

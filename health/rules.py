@@ -42,3 +42,16 @@ rules.add_perm(
 )
 rules.add_perm("health.moderate_initiatives", is_secretariat)
 rules.add_perm("health.handle_inquiries", is_secretariat)
+
+# --- The back office: the Secretariat's ----------------------------------------------------------
+rules.add_perm("health.view_initiative_backoffice", is_secretariat)
+rules.add_perm("health.add_initiative", is_secretariat)
+rules.add_perm("health.change_initiative", is_secretariat)
+rules.add_perm("health.delete_initiative", is_secretariat)
+for _model in ("material", "suppliercategory", "supplier"):
+    for _action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"health.{_action}_{_model}", is_secretariat)
+rules.add_perm("health.view_inquiry", is_secretariat)
+rules.add_perm("health.change_inquiry", is_secretariat)
+rules.add_perm("health.add_inquiry", rules.always_deny)  # inquiries come from the public form
+rules.add_perm("health.delete_inquiry", rules.always_deny)  # the record stays

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from members.models import Organization
 from notifications.services import notification_create, notification_create_bulk
+from wego_portal.permissions import require
 
 from . import docx
 from .enums import (
@@ -232,6 +233,7 @@ def initiative_publish(*, initiative: Initiative, published_by: User) -> Initiat
     A draft the secretariat recorded itself (no organization) may be published directly.
     Side effects: notice and e-mail to the people of the sharing organization.
     """
+    require(published_by, "health.moderate_initiatives")
     initiative = _locked(initiative)
     if initiative.status == ModerationStatus.PUBLISHED:
         raise HealthError(_("This initiative is already published."))
@@ -267,6 +269,7 @@ def initiative_return(*, initiative: Initiative, returned_by: User, note: str) -
     Side effects: the initiative leaves the public site; notice and e-mail with the note to
     the people of the sharing organization, who may change it and submit again.
     """
+    require(returned_by, "health.moderate_initiatives")
     if not note.strip():
         raise HealthError(_("Tell the city what to change."))
     initiative = _locked(initiative)
@@ -377,6 +380,7 @@ def inquiry_transition(
     Forwarding to ``forward_to`` (an e-mail address; the supplier's contact address when
     empty) sends that address the inquiry. Side effects: records who, when and the note.
     """
+    require(by, "health.handle_inquiries")
     inquiry = (
         Inquiry.objects.select_for_update(of=("self",))
         .select_related("supplier")
@@ -430,6 +434,7 @@ def inquiry_close(*, inquiry: Inquiry, closed_by: User, note: str = "") -> Inqui
 @transaction.atomic
 def inquiry_add_note(*, inquiry: Inquiry, author: User, body: str) -> InquiryNote:
     """An internal note of the secretariat on ``inquiry`` (never sent to anyone)."""
+    require(author, "health.handle_inquiries")
     if not body.strip():
         raise HealthError(_("Write the note first."))
     return InquiryNote.objects.create(inquiry=inquiry, author=author, body=body.strip())

@@ -1,34 +1,30 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import fields, resources, widgets
-from import_export.admin import ImportExportModelAdmin
+from import_export import fields, widgets
 from simple_history.admin import SimpleHistoryAdmin
 
+from wego_portal.admin import (
+    PortalAdminMixin,
+    PortalImportExportMixin,
+    PortalModelAdmin,
+    PortalResource,
+    PortalTabularInline,
+)
 from wego_portal.files import private_file_response
 
 from . import services
 from .enums import ApplicationStatus, OrganizationStatus
 from .forms import MembershipDecisionForm, RejectionForm
 from .models import MembershipApplication, Office, Organization, OrganizationUser, fold
-from .rules import is_secretariat, staffed_office_ids
-
-
-def scoped_to_offices(request: HttpRequest, queryset: QuerySet, office_field: str) -> QuerySet:
-    """Secretariat staff see everything; regional-office staff only their offices' rows."""
-    if is_secretariat(request.user):
-        return queryset
-    return queryset.filter(**{f"{office_field}__in": staffed_office_ids(request.user)})
+from .rules import staffed_regions
 
 
 class JoinedYearFilter(admin.SimpleListFilter):
@@ -53,7 +49,13 @@ class JoinedYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OrganizationResource(resources.ModelResource):
+class OrganizationResource(PortalResource):
+    """Organizations by slug. Regional-office staff may import too: each row must be an
+    organization of their offices, before and after the change (else a per-row error).
+    The status is not imported: it changes through ``organization_set_status`` only."""
+
+    supports_office_scope = True
+
     office = fields.Field(
         attribute="office",
         column_name="office",
@@ -73,7 +75,6 @@ class OrganizationResource(resources.ModelResource):
             "region",
             "city",
             "office",
-            "status",
             "joined_on",
             "website",
             "description",
@@ -86,7 +87,7 @@ class OrganizationResource(resources.ModelResource):
         clean_model_instances = True
 
 
-class OrganizationUserInline(admin.TabularInline):
+class OrganizationUserInline(PortalTabularInline):
     model = OrganizationUser
     extra = 0
     autocomplete_fields = ["user"]
@@ -95,8 +96,9 @@ class OrganizationUserInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class OrganizationAdmin(PortalAdminMixin, PortalImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [OrganizationResource]
+    office_scope = "office"
     list_display = [
         "logo_preview",
         "name",
@@ -115,7 +117,7 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["areas"]
     inlines = [OrganizationUserInline]
-    readonly_fields = ["logo_preview", "created_at", "updated_at"]
+    readonly_fields = ["status", "logo_preview", "created_at", "updated_at"]
     list_per_page = 50
     show_full_result_count = False
     ordering = ["sort_name", "id"]
@@ -153,22 +155,14 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def get_queryset(self, request):
-        return scoped_to_offices(request, super().get_queryset(request), "office")
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.ask(request, "members.assign_office", obj):
+            fields.append("office")  # which office looks after a member: the Secretariat's call
+        return fields
 
-    def _in_scope_or_404(self, request, object_id) -> None:
-        """django-simple-history falls back to the historical rows of an object outside the
-        queryset: without this, office staff could read any organization's history."""
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    def has_set_status_permission(self, request, obj=None):
+        return self.ask(request, "members.set_organization_status", obj)
 
     def get_search_results(self, request, queryset, search_term):
         """Search the folded name, city and country (trigram-indexed) like the directory."""
@@ -177,12 +171,6 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             return queryset, False
         matches = Q(search_text__contains=folded) | Q(slug=search_term.strip().lower())
         return queryset.filter(matches), False
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (
-            obj is None or request.user.has_perm("members.edit_organization_profile", obj)
-        )
 
     @admin.display(description=_("Logo"))
     def logo_preview(self, obj):
@@ -204,11 +192,10 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def _set_status(self, request, queryset, status, verb):
         done = 0
         for organization in queryset:
-            if request.user.has_perm("members.edit_organization_profile", organization):
-                services.organization_set_status(
-                    organization=organization, status=status, changed_by=request.user
-                )
-                done += 1
+            services.organization_set_status(
+                organization=organization, status=status, changed_by=request.user
+            )
+            done += 1
         self.message_user(
             request,
             ngettext("%(n)d organization %(verb)s.", "%(n)d organizations %(verb)s.", done)
@@ -216,11 +203,11 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Activate selected organizations"), permissions=["change"])
+    @admin.action(description=_("Activate selected organizations"), permissions=["set_status"])
     def activate(self, request, queryset):
         self._set_status(request, queryset, OrganizationStatus.ACTIVE, _("activated"))
 
-    @admin.action(description=_("Suspend selected organizations"), permissions=["change"])
+    @admin.action(description=_("Suspend selected organizations"), permissions=["set_status"])
     def suspend(self, request, queryset):
         if request.POST.get("confirmed") == "yes":
             self._set_status(request, queryset, OrganizationStatus.SUSPENDED, _("suspended"))
@@ -243,10 +230,13 @@ class OrganizationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(PortalModelAdmin):
     list_display = ["name", "kind", "city", "country", "opened_year", "member_count"]
     search_fields = ["name", "city"]
     readonly_fields = ["staff_group"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset  # offices are public information
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -282,7 +272,7 @@ class ApplicationStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(admin.ModelAdmin):
+class MembershipApplicationAdmin(PortalModelAdmin):
     list_display = [
         "organization_name",
         "member_type",
@@ -317,28 +307,17 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
         "organization_link",
     ]
     exclude = ["supporting_letter", "organization"]
+    change_form_template = "admin/members/membershipapplication/change_form.html"
 
-    def has_add_permission(self, request):
-        return False  # applications come from the public form
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decisions go through the approve / reject actions
-
-    @staticmethod
-    def scope(user, queryset):
-        """Secretariat: every application; regional staff: those from their offices' regions."""
-        if is_secretariat(user):
-            return queryset
-        regions = {
-            region
-            for office in Office.objects.filter(id__in=staffed_office_ids(user))
-            for region in office.regions
-        }
-        return queryset.filter(region__in=regions)
+    def scope_queryset(self, request, queryset):
+        """Regional staff read the requests from their offices' regions."""
+        return queryset.filter(region__in=staffed_regions(request.user))
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("organization", "decided_by")
-        return self.scope(request.user, queryset)
+        return super().get_queryset(request).select_related("organization", "decided_by")
+
+    def has_decide_permission(self, request, obj=None):
+        return self.ask(request, "members.decide_membership_application", obj)
 
     def get_urls(self):
         return [
@@ -347,11 +326,23 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.letter_view),
                 name="members_membershipapplication_letter",
             ),
+            path(
+                "<int:pk>/approve/",
+                self.admin_site.admin_view(self.decide_view),
+                {"decision": "approve"},
+                name="members_membershipapplication_approve",
+            ),
+            path(
+                "<int:pk>/decline/",
+                self.admin_site.admin_view(self.decide_view),
+                {"decision": "reject"},
+                name="members_membershipapplication_decline",
+            ),
             *super().get_urls(),
         ]
 
     def letter_view(self, request, pk: int) -> HttpResponse:
-        application = get_object_or_404(self.get_queryset(request), pk=pk)
+        application = self.object_or_404(request, pk, "view")
         if not application.supporting_letter:
             raise Http404
         return private_file_response(
@@ -373,24 +364,59 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
         url = reverse("admin:members_organization_change", args=[obj.organization_id])
         return format_html('<a href="{}">{}</a>', url, obj.organization.name)
 
-    def _decide(self, request, queryset, *, title, form_class, decide, done_message):
-        if not is_secretariat(request.user):
-            raise PermissionDenied
-        pending = queryset.filter(status=ApplicationStatus.PENDING)
+    # -- decisions: the bulk actions and the request's own Approve / Decline buttons --------
+
+    DECISIONS = {
+        "approve": (_("Approve membership applications"), MembershipDecisionForm),
+        "reject": (_("Decline membership applications"), RejectionForm),
+    }
+
+    def _decide_one(self, request, application, decision: str, data) -> None:
+        if decision == "approve":
+            services.membership_application_approve(
+                application=application,
+                approved_by=request.user,
+                excom_approved_on=data["excom_approved_on"],
+            )
+        else:
+            services.membership_application_reject(
+                application=application, rejected_by=request.user, reason=data["reason"]
+            )
+
+    @staticmethod
+    def _done_message(decision: str, n: int) -> str:
+        if decision == "approve":
+            return ngettext(
+                "%(n)d application approved: the organization was created "
+                "and its contact invited.",
+                "%(n)d applications approved: the organizations were created "
+                "and their contacts invited.",
+                n,
+            ) % {"n": n}
+        return ngettext(
+            "%(n)d application declined; the applicant was notified.",
+            "%(n)d applications declined; the applicants were notified.",
+            n,
+        ) % {"n": n}
+
+    def _decide(self, request, applications, decision: str, *, action="", done_url=None):
+        """Confirm the decision (EXCOM date or message), then call the service for each."""
+        title, form_class = self.DECISIONS[decision]
+        pending = [a for a in applications if a.status == ApplicationStatus.PENDING]
         form = form_class(request.POST if request.POST.get("confirmed") == "yes" else None)
         if form.is_bound and form.is_valid():
             done = 0
             for application in pending:
                 try:
-                    decide(application, form.cleaned_data)
+                    self._decide_one(request, application, decision, form.cleaned_data)
                 except services.MembershipError as exc:
                     self.message_user(
                         request, f"{application.organization_name}: {exc}", messages.ERROR
                     )
                 else:
                     done += 1
-            self.message_user(request, done_message(done), messages.SUCCESS)
-            return HttpResponseRedirect(request.get_full_path())
+            self.message_user(request, self._done_message(decision, done), messages.SUCCESS)
+            return HttpResponseRedirect(done_url or request.get_full_path())
         return TemplateResponse(
             request,
             "admin/members/decide_applications.html",
@@ -399,64 +425,39 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
                 "title": title,
                 "applications": pending,
                 "form": form,
-                "action": request.POST.get("action"),
+                "action": action,
+                "cancel_url": done_url or "",
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
 
-    @admin.action(description=_("Approve selected applications (EXCOM decision)"))
-    def approve(self, request, queryset):
-        return self._decide(
-            request,
-            queryset,
-            title=_("Approve membership applications"),
-            form_class=MembershipDecisionForm,
-            decide=lambda application, data: services.membership_application_approve(
-                application=application,
-                approved_by=request.user,
-                excom_approved_on=data["excom_approved_on"],
-            ),
-            done_message=lambda n: (
-                ngettext(
-                    "%(n)d application approved: the organization was created "
-                    "and its contact invited.",
-                    "%(n)d applications approved: the organizations were created "
-                    "and their contacts invited.",
-                    n,
-                )
-                % {"n": n}
-            ),
-        )
+    def decide_view(self, request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+        """The Approve / Decline buttons of one request's page."""
+        application = self.object_or_404(request, pk, "members.decide_membership_application")
+        change_url = reverse("admin:members_membershipapplication_change", args=[pk])
+        return self._decide(request, [application], decision, done_url=change_url)
 
-    @admin.action(description=_("Decline selected applications"))
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"may_decide": self.has_decide_permission(request)}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    @admin.action(
+        description=_("Approve selected applications (EXCOM decision)"), permissions=["decide"]
+    )
+    def approve(self, request, queryset):
+        return self._decide(request, list(queryset), "approve", action="approve")
+
+    @admin.action(description=_("Decline selected applications"), permissions=["decide"])
     def reject(self, request, queryset):
-        return self._decide(
-            request,
-            queryset,
-            title=_("Decline membership applications"),
-            form_class=RejectionForm,
-            decide=lambda application, data: services.membership_application_reject(
-                application=application, rejected_by=request.user, reason=data["reason"]
-            ),
-            done_message=lambda n: (
-                ngettext(
-                    "%(n)d application declined; the applicant was notified.",
-                    "%(n)d applications declined; the applicants were notified.",
-                    n,
-                )
-                % {"n": n}
-            ),
-        )
+        return self._decide(request, list(queryset), "reject", action="reject")
 
 
 @admin.register(OrganizationUser)
-class OrganizationUserAdmin(admin.ModelAdmin):
+class OrganizationUserAdmin(PortalModelAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]
-
-    def get_queryset(self, request):
-        return scoped_to_offices(request, super().get_queryset(request), "organization__office")
+    office_scope = "organization__office"

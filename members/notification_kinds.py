@@ -52,14 +52,15 @@ def pending_membership_applications(user):
     """The staff digest's and the admin dashboard's line for the membership queue."""
     from django.urls import reverse
 
-    from .admin import MembershipApplicationAdmin
     from .enums import ApplicationStatus
     from .models import MembershipApplication
-    from .rules import is_secretariat, staffed_office_ids
+    from .rules import is_secretariat, staffed_office_ids, staffed_regions
 
     if not (is_secretariat(user) or staffed_office_ids(user)):
         return []
-    queryset = MembershipApplicationAdmin.scope(user, MembershipApplication.objects.all())
+    queryset = MembershipApplication.objects.all()
+    if not is_secretariat(user):
+        queryset = queryset.filter(region__in=staffed_regions(user))
     count = queryset.filter(status=ApplicationStatus.PENDING).count()
     return [
         (

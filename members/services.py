@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.services import user_get_or_create_verified
 from notifications.services import notification_create
 from wego_portal.files import normalised_image
+from wego_portal.permissions import require
 
 from .enums import (
     ApplicationStatus,
@@ -144,7 +145,10 @@ def organization_set_logo(*, organization: Organization, upload, changed_by: Use
 def organization_set_status(
     *, organization: Organization, status: str, changed_by: User
 ) -> Organization:
-    """Activate, suspend or retire a member. Side effects: history entry."""
+    """Activate, suspend or retire a member (``members.set_organization_status``).
+
+    Side effects: history entry."""
+    require(changed_by, "members.set_organization_status", organization)
     if organization.status != status:
         organization.status = status
         organization._history_user = changed_by
@@ -278,8 +282,9 @@ def membership_application_approve(
     Side effects: creates the active Organization (joined on the EXCOM date, region from its
     country, looked after by that region's office); creates the contact person's account and
     makes them primary contact; queues the invitation e-mail with a link to set a password;
-    records who decided and when.
+    records who decided and when. Needs ``members.decide_membership_application``.
     """
+    require(approved_by, "members.decide_membership_application", application)
     application = _locked_pending(application)
     existing = find_existing_member(
         name=application.organization_name, country=application.country.code
@@ -326,7 +331,10 @@ def membership_application_approve(
 def membership_application_reject(
     *, application: MembershipApplication, rejected_by: User, reason: str = ""
 ) -> MembershipApplication:
-    """Decline an application. Side effects: a polite notice to the contact person."""
+    """Decline an application (``members.decide_membership_application``).
+
+    Side effects: a polite notice to the contact person."""
+    require(rejected_by, "members.decide_membership_application", application)
     application = _locked_pending(application)
     application.status = ApplicationStatus.REJECTED
     application.decided_at = timezone.now()

@@ -3,12 +3,14 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from wego_portal.admin import PortalModelAdmin
 
 from .enums import NotificationState
 from .kinds import all_kinds
@@ -32,7 +34,7 @@ class KindListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PortalModelAdmin):
     list_display = [
         "created_at",
         "kind_column",
@@ -109,19 +111,10 @@ class NotificationAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["notifications/admin.css"]}
 
-    # --- Never edited by hand --------------------------------------------------------------
+    # --- Never edited by hand (notifications.rules); a failed one may be sent again --------
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_retry_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("notifications.change_notification")
+    def has_retry_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.ask(request, "notifications.retry_notification", obj)
 
     # --- Columns ---------------------------------------------------------------------------
 
@@ -189,11 +182,9 @@ class NotificationAdmin(admin.ModelAdmin):
         ]
 
     def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        notification = Notification.objects.filter(pk=object_id).first()
         # The same 404 whether the row is missing or not the user's to see: a refusal must not
         # confirm that a notification exists.
-        if notification is None or not self.has_view_permission(request, notification):
-            raise Http404
+        notification = self.object_or_404(request, object_id, "view")
         response = HttpResponse(notification.body_html, content_type="text/html; charset=utf-8")
         # Set here, so the site-wide policy (which forbids framing) does not apply; admin_view
         # already marks the response never-cache.
@@ -238,7 +229,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(PortalModelAdmin):
     list_display = ["user", "kind", "email_enabled"]
     list_filter = ["email_enabled", "kind"]
     search_fields = ["user__email", "kind"]

@@ -30,9 +30,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import fields, resources
-from import_export.admin import ExportMixin
+from import_export import fields
 from import_export.formats import base_formats
+
+from wego_portal.admin import (
+    PortalExportModelAdmin,
+    PortalModelAdmin,
+    PortalResource,
+    PortalStackedInline,
+    PortalTabularInline,
+)
 
 from . import sections, selectors, services, workflow
 from .enums import ApplicationStatus, MessageVisibility
@@ -60,7 +67,6 @@ from .models import (
     SmartCityArea,
     Stakeholder,
 )
-from .rules import is_program_staff
 from .templatetags.programs_tags import STATUS_TAGS
 
 S = ApplicationStatus
@@ -69,20 +75,20 @@ S = ApplicationStatus
 
 
 @admin.register(SmartCityArea)
-class SmartCityAreaAdmin(admin.ModelAdmin):
+class SmartCityAreaAdmin(PortalModelAdmin):
     list_display = ["name", "position", "slug"]
     search_fields = ["name"]
     ordering = ["position"]
 
 
-class ProgramSectionInline(admin.StackedInline):
+class ProgramSectionInline(PortalStackedInline):
     model = ProgramSection
     extra = 0
     fields = ["title", "body", "position"]
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(PortalModelAdmin):
     list_display = ["name", "summary", "position", "is_published", "call_count"]
     list_editable = ["position", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
@@ -98,14 +104,14 @@ class ProgramAdmin(admin.ModelAdmin):
         return obj.n_calls
 
 
-class CallDocumentInline(admin.TabularInline):
+class CallDocumentInline(PortalTabularInline):
     model = CallDocument
     extra = 0
     fields = ["name", "hint", "required", "position"]
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(PortalModelAdmin):
     form = CallAdminForm
     list_display = ["title", "program", "kind", "opens_at", "closes_at", "open_now", "n_apps"]
     list_filter = ["program", "kind", "is_published"]
@@ -173,7 +179,7 @@ class CallAdmin(admin.ModelAdmin):
 # --- Applications ------------------------------------------------------------------------------
 
 
-class ApplicationResource(resources.ModelResource):
+class ApplicationResource(PortalResource):
     """The CSV/XLSX export of the applications list (respects its filters and scope)."""
 
     reference = fields.Field(column_name="reference")
@@ -302,29 +308,10 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class _PlanInline(admin.TabularInline):
+class _PlanInline(PortalTabularInline):
     """Plan rows (stakeholders, milestones): edited by those who decide, through services."""
 
     extra = 0
-
-    def _may_edit(self, request, obj) -> bool:
-        return obj is not None and request.user.has_perm("programs.decide_application", obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        # Without an object (the inline's queryset check), the application's own page
-        # has already been checked.
-        if obj is None:
-            return is_program_staff(request.user)
-        return request.user.has_perm("programs.view_application_backoffice", obj)
 
 
 class StakeholderInline(_PlanInline):
@@ -346,7 +333,7 @@ class MilestoneInline(_PlanInline):
     verbose_name_plural = _("Activator Plan: milestones")
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(PortalTabularInline):
     """The reviews' scores, read-only (each reviewer scores through "Your review")."""
 
     model = Review
@@ -361,20 +348,7 @@ class ReviewInline(admin.TabularInline):
     ]
     readonly_fields = fields
     verbose_name_plural = _("Review scores (1 to 5)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return is_program_staff(request.user)
-        return request.user.has_perm("programs.view_review", obj)
+    read_only = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer")
@@ -388,10 +362,11 @@ REFERENCE = re.compile(r"^\s*(?:SF|PI|AP)?-?0*(\d{1,9})\s*$", re.IGNORECASE)
 
 
 @admin.register(Application)
-class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
+class ApplicationAdmin(PortalExportModelAdmin):
     resource_classes = [ApplicationResource]
     export_formats = [base_formats.CSV, base_formats.XLSX]
     change_form_template = "admin/programs/application/change_form.html"
+    permission_names = {"view": "programs.view_application_backoffice"}
 
     class Media:
         css = {"all": ["css/programs-admin.css"]}
@@ -467,7 +442,7 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
             return Subquery(subquery.annotate(value=aggregate).values("value")[:1])
 
         mean_of_criteria = sum((F(key) for key, _label in CRITERIA), Value(0.0)) / len(CRITERIA)
-        return selectors.backoffice_applications(request.user).annotate(
+        return super().get_queryset(request).annotate(
             n_reviews=Coalesce(per_application(reviews, Count("pk")), 0),
             n_reviews_done=Coalesce(per_application(completed, Count("pk")), 0),
             # Complete reviews score every criterion, so the mean of the criteria's means is
@@ -481,20 +456,14 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).prefetch_related("areas")
 
-    def has_export_permission(self, request):
-        return is_program_staff(request.user)
+    def scope_queryset(self, request, queryset):
+        return selectors.backoffice_scope(request.user, queryset)
 
-    def has_add_permission(self, request):
-        return False  # applications come from the member portal
+    def has_decide_permission(self, request, obj=None):
+        return self.ask(request, "programs.decide_application", obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # the record of a decision is kept
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("programs.view_application_backoffice", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("programs.change_application", obj)
+    def has_assign_permission(self, request, obj=None):
+        return self.ask(request, "programs.assign_reviewers", obj)
 
     def get_inline_instances(self, request, obj=None):
         if obj is None:
@@ -890,17 +859,21 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("Start the review of the selected applications"))
+    @admin.action(
+        description=_("Start the review of the selected applications"), permissions=["decide"]
+    )
     def start_review(self, request, queryset):
         return self._bulk_move(
             request, queryset, S.UNDER_REVIEW, _("Start the review of these applications?")
         )
 
-    @admin.action(description=_("Decline the selected applications"))
+    @admin.action(description=_("Decline the selected applications"), permissions=["decide"])
     def decline(self, request, queryset):
         return self._bulk_move(request, queryset, S.DECLINED, _("Decline these applications?"))
 
-    @admin.action(description=_("Assign a reviewer to the selected applications"))
+    @admin.action(
+        description=_("Assign a reviewer to the selected applications"), permissions=["assign"]
+    )
     def assign_reviewer(self, request, queryset):
         applications = [
             a

@@ -84,3 +84,10 @@ rules.add_perm("programs.decide_application", may_decide)
 rules.add_perm("programs.assign_reviewers", is_secretariat | is_office_staff_for_application)
 rules.add_perm("programs.write_staff_message", may_see_as_staff)
 rules.add_perm("programs.view_review", may_see_as_staff)
+rules.add_perm("programs.add_application", rules.always_deny)  # applications come from cities
+rules.add_perm("programs.delete_application", rules.always_deny)  # the record of a decision stays
+rules.add_perm("programs.export_application", may_see_as_staff)  # the rows of the staff's list
+# Programs, calls and the Smart City areas: the Secretariat's.
+for _model in ("program", "call", "smartcityarea"):
+    for _action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"programs.{_action}_{_model}", is_secretariat)

@@ -143,6 +143,13 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return queryset.filter(condition)
 
 
+def backoffice_scope(user, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """``queryset`` narrowed to the applications ``user`` sees as staff outside the
+    Secretariat (their offices' organizations', the ones assigned to them)."""
+    staff = _staff_condition(user)
+    return queryset.none() if staff is None else queryset.filter(staff)
+
+
 def backoffice_applications(user) -> QuerySet[Application]:
     """The back office's list: what ``user`` sees as staff (not as a member of a city).
 

@@ -5,13 +5,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from wego_portal.admin import PortalModelAdmin
+
 from . import services
 from .enums import RunState
 from .models import ReportRun
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(PortalModelAdmin):
     """Secretariat staff request an annual report PDF here; the run's page shows its progress."""
 
     list_display = ["year", "state", "progress_percent", "requested_by", "created_at", "links"]
@@ -69,7 +71,3 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         return HttpResponseRedirect(reverse("reports:run", args=[obj.pk]))
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # The change page is read-only: it shows the run's state and links.
-        return False

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from awards.enums import Result
+from awards.enums import Result, Stage
 from awards.models import Entry
 from members.services import office_staff_group_ensure
 from tests.factories.accounts import UserFactory
@@ -24,6 +24,7 @@ def judged(edition, category, seoul, makati, secretariat):
     edition.entries_close_at = now - datetime.timedelta(days=3)
     edition.judging_starts_at = now - datetime.timedelta(days=2)
     edition.judging_ends_at = now - datetime.timedelta(days=1)
+    edition.stage = Stage.JUDGING
     edition.save()
     a, b = (JudgeFactory(edition=edition, categories=[category]) for _ in range(2))
     seoul_entry = EntryFactory(
@@ -68,18 +69,39 @@ def test_the_secretariat_records_results_and_publishes(
     client.force_login(secretariat)
     scoring = reverse("admin:awards_edition_scoring", args=[edition.pk])
 
+    publish = reverse("admin:awards_edition_publish", args=[edition.pk])
+
     client.post(scoring, {"entry": seoul_entry.pk, "result": Result.WINNER})
     client.post(scoring, {"entry": makati_entry.pk, "result": Result.SPECIAL_MENTION})
-    confirm = client.get(reverse("admin:awards_edition_publish", args=[edition.pk]))
+    too_early = client.post(publish)
+    client.post(
+        reverse("admin:awards_edition_move", args=[edition.pk, Stage.RESULTS_RECORDED]),
+        {"note": "Panel met on 3 March."},
+    )
+    confirm = client.get(publish)
+    without_reason = client.post(publish)
+    edition.refresh_from_db()
+    assert edition.results_published is False  # one judge has not scored Makati
     with django_capture_on_commit_callbacks(execute=True):
-        published = client.post(reverse("admin:awards_edition_publish", args=[edition.pk]))
+        published = client.post(publish, {"override_reason": "Judge unreachable; panel agreed."})
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:awards_edition_publish", args=[edition.pk]))
+        client.post(publish, {"override_reason": "again"})
 
     edition.refresh_from_db()
-    assert "2 entrant cities will be e-mailed." in confirm.content.decode()
+    assert too_early.status_code == 302
+    html = confirm.content.decode()
+    assert "2 entrant cities will be e-mailed." in html
+    assert "Ranking" in html and "Makati Alert" in html and "8.00" in html
+    assert "1 entry is not scored by every judge of its panel" in html
+    assert without_reason.status_code == 302
     assert published.status_code == 302
     assert edition.results_published is True
+    assert list(
+        edition.transitions.values_list("from_stage", "to_stage", "by", "note", "override")
+    ) == [
+        ("judging", "results_recorded", secretariat.pk, "Panel met on 3 March.", False),
+        ("results_recorded", "published", secretariat.pk, "Judge unreachable; panel agreed.", True),
+    ]
     assert sorted(Entry.objects.values_list("result", flat=True)) == [
         "special_mention",
         "winner",
@@ -98,7 +120,7 @@ def test_regional_office_staff_cannot_open_the_awards_back_office(client, judged
     scoring = client.get(reverse("admin:awards_edition_scoring", args=[judged[0].edition_id]))
 
     assert changelist.status_code == 403
-    assert scoring.status_code == 403
+    assert scoring.status_code == 404  # not in the (empty) list of editions it may see
 
 
 def test_entries_filter_by_region_and_status(client, judged, secretariat, category):

@@ -1,10 +1,9 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from awards import services
-from awards.enums import EntryStatus, Result
+from awards.enums import EntryStatus, Result, Stage
 from awards.models import ConflictOfInterest, Entry, Score
 from notifications.models import Notification
 from tests.factories.accounts import UserFactory
@@ -14,6 +13,8 @@ from tests.factories.awards import (
     EntryFactory,
     JudgeFactory,
     ScoreFactory,
+    close_entries,
+    publish_results,
 )
 from tests.factories.members import OrganizationUserFactory
 
@@ -40,16 +41,6 @@ def project(**overrides):
         "partners": "Seoul Metropolitan Police",
     }
     return {**data, **overrides}
-
-
-def close_entries(edition, *, judging=True):
-    """Move the deadline into the past (and, by default, open the judging)."""
-    now = timezone.now()
-    edition.entries_open_at = now - datetime.timedelta(days=30)
-    edition.entries_close_at = now - datetime.timedelta(days=2)
-    edition.judging_starts_at = now - datetime.timedelta(days=1) if judging else None
-    edition.judging_ends_at = now + datetime.timedelta(days=10) if judging else None
-    edition.save()
 
 
 # --- Drafting and submitting -------------------------------------------------------------------
@@ -244,6 +235,7 @@ def test_withdrawing_a_submitted_entry(draft, seoul_editor):
 def test_no_withdrawal_after_the_results(category, seoul, seoul_editor):
     entry = EntryFactory(category=category, organization=seoul, winner=True)
     category.edition.results_published = True
+    category.edition.stage = Stage.PUBLISHED
     category.edition.save()
 
     with pytest.raises(services.EntryError, match="results are published"):
@@ -367,6 +359,8 @@ def decided(edition, category, seoul, makati, seoul_editor, makati_editor, secre
 
 
 def test_recording_a_result_needs_a_submitted_entry(draft, secretariat):
+    close_entries(draft.edition, judging=False)
+
     with pytest.raises(services.ResultsError, match="Only a submitted"):
         services.entry_record_result(entry=draft, result=Result.WINNER, recorded_by=secretariat)
 
@@ -377,7 +371,7 @@ def test_publishing_tells_every_entrant_city_exactly_once(
     winner, _other = decided
 
     with django_capture_on_commit_callbacks(execute=True):
-        edition = services.edition_publish_results(edition=winner.edition, published_by=secretariat)
+        edition = publish_results(winner.edition, secretariat)
     with (
         pytest.raises(services.ResultsError, match="already published"),
         django_capture_on_commit_callbacks(execute=True),
@@ -404,7 +398,7 @@ def test_publishing_needs_a_recorded_result(edition, category, seoul, secretaria
     EntryFactory(category=category, organization=seoul, submitted=True)
 
     with pytest.raises(services.ResultsError, match="Record at least one winner"):
-        services.edition_publish_results(edition=edition, published_by=secretariat)
+        services.edition_move(edition=edition, to_stage=Stage.RESULTS_RECORDED, by=secretariat)
 
     edition.refresh_from_db()
     assert edition.results_published is False
@@ -412,7 +406,7 @@ def test_publishing_needs_a_recorded_result(edition, category, seoul, secretaria
 
 def test_results_cannot_change_after_publishing(decided, secretariat):
     winner, other = decided
-    services.edition_publish_results(edition=winner.edition, published_by=secretariat)
+    publish_results(winner.edition, secretariat)
 
     with pytest.raises(services.ResultsError, match="already published"):
         services.entry_record_result(entry=other, result=Result.WINNER, recorded_by=secretariat)

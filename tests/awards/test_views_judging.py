@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards import services
+from awards.enums import Stage
 from awards.models import ConflictOfInterest, Score
 from tests.factories.accounts import UserFactory
 from tests.factories.awards import EntryFactory, JudgeFactory, ScoreFactory
@@ -29,6 +30,7 @@ def judging(edition, category, other_category, judge, seoul, makati):
     edition.entries_close_at = now - datetime.timedelta(days=2)
     edition.judging_starts_at = now - datetime.timedelta(days=1)
     edition.judging_ends_at = now + datetime.timedelta(days=10)
+    edition.stage = Stage.JUDGING
     edition.save()
     return {
         "seoul": EntryFactory(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from PIL import Image
 
 from awards import services
-from awards.enums import EntryStatus, Result
+from awards.enums import EntryStatus, Result, Stage
 from awards.models import Entry, EntryDocument
 from tests.factories.awards import (
     EntryDocumentFactory,
@@ -14,6 +14,7 @@ from tests.factories.awards import (
     EntryImageFactory,
     JudgeFactory,
     ScoreFactory,
+    publish_results,
 )
 from tests.members.files import (
     image_bomb_upload,
@@ -41,6 +42,7 @@ FORM = {
 def pass_deadline(edition):
     edition.entries_open_at = timezone.now() - datetime.timedelta(days=30)
     edition.entries_close_at = timezone.now() - datetime.timedelta(minutes=1)
+    edition.stage = Stage.JUDGING
     edition.save()
 
 
@@ -340,7 +342,7 @@ def test_cities_never_see_scores(
         client.get(reverse("awards:entry_manage", args=[entry.pk])),
         client.get(reverse("awards:judging_entry", args=[entry.pk])),
     ]
-    services.edition_publish_results(edition=edition, published_by=secretariat)
+    publish_results(edition, secretariat)
     pages += [
         client.get(reverse("awards:entry_manage", args=[entry.pk])),
         client.get(edition.get_absolute_url()),

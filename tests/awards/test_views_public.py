@@ -13,6 +13,8 @@ from tests.factories.awards import (
     EntryFactory,
     EntryImageFactory,
     JudgeFactory,
+    close_entries,
+    publish_results,
 )
 from tests.factories.members import OrganizationFactory
 
@@ -86,6 +88,7 @@ def decided(edition, category, seoul, secretariat):
     )
     EntryFactory(category=category, project_title="Not awarded", submitted=True)
     EntryImageFactory(entry=winner, caption="Seoul Safe Return app")
+    close_entries(winner.edition, judging=False)
     services.entry_record_result(entry=winner, result=Result.WINNER, recorded_by=secretariat)
     services.entry_record_result(entry=lima, result=Result.SPECIAL_MENTION, recorded_by=secretariat)
     return winner, lima
@@ -107,7 +110,7 @@ def test_winners_appear_only_once_the_results_are_published(client, decided, sec
     url = winner.edition.get_absolute_url()
 
     before = client.get(url).content.decode()
-    services.edition_publish_results(edition=winner.edition, published_by=secretariat)
+    publish_results(winner.edition, secretariat)
     after = client.get(url).content.decode()
 
     assert "Seoul Safe Return" not in before
@@ -151,7 +154,7 @@ def test_an_awarded_entry_has_a_public_page_after_publishing(client, decided, se
     url = reverse("awards:entry", args=[winner.edition.year, winner.pk])
 
     before = client.get(url)
-    services.edition_publish_results(edition=winner.edition, published_by=secretariat)
+    publish_results(winner.edition, secretariat)
     after = client.get(url)
 
     assert before.status_code == 404
@@ -161,7 +164,7 @@ def test_an_awarded_entry_has_a_public_page_after_publishing(client, decided, se
 
 def test_an_entry_without_an_award_never_gets_a_public_page(client, decided, secretariat):
     winner, _lima = decided
-    services.edition_publish_results(edition=winner.edition, published_by=secretariat)
+    publish_results(winner.edition, secretariat)
     other = winner.edition.entries.get(project_title="Not awarded")
 
     assert (
@@ -226,7 +229,7 @@ def test_images_are_private_until_the_entry_is_awarded_and_published(
     client.force_login(makati_editor)
     other_city_before = client.get(url)
     client.logout()
-    services.edition_publish_results(edition=winner.edition, published_by=secretariat)
+    publish_results(winner.edition, secretariat)
     anonymous_after = client.get(url)
 
     assert anonymous_before.status_code == 404
@@ -274,7 +277,7 @@ def test_after_results_only_documents_marked_public_are_shown(client, decided, s
     private = EntryDocumentFactory(entry=winner, title="Budget annex", is_public=False)
     not_awarded = winner.edition.entries.get(project_title="Not awarded")
     elsewhere = EntryDocumentFactory(entry=not_awarded, is_public=True)
-    services.edition_publish_results(edition=winner.edition, published_by=secretariat)
+    publish_results(winner.edition, secretariat)
 
     page = client.get(reverse("awards:entry", args=[winner.edition.year, winner.pk]))
     shared_response = client.get(reverse("awards:document", args=[shared.pk]))

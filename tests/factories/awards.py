@@ -4,7 +4,7 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from awards.enums import EntryStatus, Result
+from awards.enums import EntryStatus, Result, Stage
 from awards.models import (
     Category,
     ConflictOfInterest,
@@ -35,6 +35,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
     max_entries_per_city = 3
     entries_open_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=10))
     entries_close_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=10))
+    stage = Stage.OPEN
 
     class Params:
         # Deadline passed, judging under way (panel open).
@@ -43,6 +44,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
             entries_close_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=5)),
             judging_starts_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=4)),
             judging_ends_at=factory.LazyFunction(lambda: _now() + datetime.timedelta(days=20)),
+            stage=Stage.JUDGING,
         )
         # Judging over: the panel has closed, results not yet published.
         panel_closed = factory.Trait(
@@ -50,6 +52,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
             entries_close_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=30)),
             judging_starts_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=29)),
             judging_ends_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=1)),
+            stage=Stage.JUDGING,
         )
         published = factory.Trait(
             entries_open_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=90)),
@@ -57,6 +60,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
             judging_starts_at=None,
             judging_ends_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=10)),
             results_published=True,
+            stage=Stage.PUBLISHED,
             results_published_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=5)),
         )
 
@@ -178,3 +182,26 @@ class ScoreFactory(factory.django.DjangoModelFactory):
     replicability = 7
     citizen_benefit = 7
     comments = "Solid project."
+
+
+def close_entries(edition, *, judging=True):
+    """Move the deadline into the past, the edition into judging (and, by default, the panel's
+    judging window around now)."""
+    now = _now()
+    edition.entries_open_at = now - datetime.timedelta(days=30)
+    edition.entries_close_at = now - datetime.timedelta(days=2)
+    edition.judging_starts_at = now - datetime.timedelta(days=1) if judging else None
+    edition.judging_ends_at = now + datetime.timedelta(days=10) if judging else None
+    edition.stage = Stage.JUDGING
+    edition.save()
+
+
+def publish_results(edition, by, *, reason="No judging panel in this example."):
+    """Close the results and publish them through the services (scores may be missing: the
+    override is recorded with ``reason``)."""
+    from awards import services
+
+    edition = services.edition_move(edition=edition, to_stage=Stage.RESULTS_RECORDED, by=by)
+    return services.edition_publish_results(
+        edition=edition, published_by=by, override_reason=reason
+    )

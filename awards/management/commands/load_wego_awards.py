@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from awards import services
-from awards.enums import Result
+from awards.enums import Result, Stage
 from awards.models import Category, Edition, Judge
 from members.enums import Relationship
 from members.models import Organization, fold
@@ -68,6 +68,7 @@ class Command(BaseCommand):
             "number": EDITION["number"],
             "is_public": True,
             "results_published": True,
+            "stage": Stage.PUBLISHED,  # a past edition: its results were announced in 2020
         }.items():
             if getattr(edition, field) != value:
                 setattr(edition, field, value)
