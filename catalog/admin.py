@@ -274,7 +274,9 @@ class ProjectAdmin(PortalModelAdmin):
             return label
         return format_html('<a href="{}">{}</a>', url, label)
 
-    @admin.action(description=_("Publish selected projects in the catalog"), permissions=["moderate"])
+    @admin.action(
+        description=_("Publish selected projects in the catalog"), permissions=["moderate"]
+    )
     def publish(self, request, queryset):
         done = 0
         for project in queryset:

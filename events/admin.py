@@ -167,6 +167,7 @@ def _status_tag(registration):
 
 # --- Exports -----------------------------------------------------------------------------------
 
+
 def _cell(value) -> str:
     """Text for a spreadsheet cell; leading formula characters are neutralised."""
     if value is None:

@@ -387,8 +387,7 @@ class MembershipApplicationAdmin(PortalModelAdmin):
     def _done_message(decision: str, n: int) -> str:
         if decision == "approve":
             return ngettext(
-                "%(n)d application approved: the organization was created "
-                "and its contact invited.",
+                "%(n)d application approved: the organization was created and its contact invited.",
                 "%(n)d applications approved: the organizations were created "
                 "and their contacts invited.",
                 n,

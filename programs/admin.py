@@ -442,15 +442,19 @@ class ApplicationAdmin(PortalExportModelAdmin):
             return Subquery(subquery.annotate(value=aggregate).values("value")[:1])
 
         mean_of_criteria = sum((F(key) for key, _label in CRITERIA), Value(0.0)) / len(CRITERIA)
-        return super().get_queryset(request).annotate(
-            n_reviews=Coalesce(per_application(reviews, Count("pk")), 0),
-            n_reviews_done=Coalesce(per_application(completed, Count("pk")), 0),
-            # Complete reviews score every criterion, so the mean of the criteria's means is
-            # the mean of the reviewers' averages.
-            avg_score=per_application(
-                completed,
-                ExpressionWrapper(Avg(mean_of_criteria), output_field=FloatField()),
-            ),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_reviews=Coalesce(per_application(reviews, Count("pk")), 0),
+                n_reviews_done=Coalesce(per_application(completed, Count("pk")), 0),
+                # Complete reviews score every criterion, so the mean of the criteria's means is
+                # the mean of the reviewers' averages.
+                avg_score=per_application(
+                    completed,
+                    ExpressionWrapper(Avg(mean_of_criteria), output_field=FloatField()),
+                ),
+            )
         )
 
     def get_export_queryset(self, request):

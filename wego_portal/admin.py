@@ -94,9 +94,7 @@ class PortalAdminMixin:
     def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         """The rows a staff member outside the Secretariat may see (default: their offices')."""
         if self.office_scope:
-            return queryset.filter(
-                **{f"{self.office_scope}__in": staffed_office_ids(request.user)}
-            )
+            return queryset.filter(**{f"{self.office_scope}__in": staffed_office_ids(request.user)})
         return queryset.none()
 
     def permitted_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:

@@ -185,8 +185,8 @@ def test_candidates_are_secretariat_only(client, winner):
 
     client.force_login(UserFactory(is_staff=True))
 
-    assert client.get(CANDIDATES).status_code == 404
-    assert client.post(PUBLISH, {"kind": "award_entry", "pk": winner.pk}).status_code == 404
+    assert client.get(CANDIDATES).status_code == 403
+    assert client.post(PUBLISH, {"kind": "award_entry", "pk": winner.pk}).status_code == 403
     assert Project.objects.count() == 0
 
 

@@ -16,9 +16,9 @@ who owns it, and whether it is public. The tests then request it as:
     object that does not exist;
   - in the Django admin, non-staff users are redirected to the admin login, and staff users of
     another region get the admin's own refusal: 404, the "doesn't exist" redirect to the admin
-    index (``members/admin.py`` scopes querysets with ``scoped_to_offices``, so a foreign row
-    is reported as missing), or 403 when the office group lacks the model permission at all
-    (Django checks model permissions before the lookup). Each admin refusal is compared with
+    index (``wego_portal.admin`` scopes every admin's queryset by the rules, so a foreign row
+    is reported as missing), or 403 when the rules refuse the model to the user at all
+    (checked before the lookup). ``test_admin_matrix`` checks every admin for five roles. Each admin refusal is compared with
     the response for an identifier that does not exist: they must be the same.
 * the owner (an editor of the owning organization, the recipient, the judge on the panel...)
   and the secretariat (a superuser; on member-facing pages also a staff user in the
@@ -693,6 +693,13 @@ def _admin_rules() -> dict[str, Rule]:
             "admin:awards_edition_scoring": _admin_pk(objects["awards.edition"]),
             "admin:awards_edition_publish": _admin_pk(objects["awards.edition"]),
             "admin:awards_edition_close_panel": _admin_pk(objects["awards.edition"]),
+            "admin:awards_edition_move": _admin_pk(objects["awards.edition"], stage="draft"),
+            "admin:members_membershipapplication_approve": _admin_pk(
+                objects["members.membershipapplication"]
+            ),
+            "admin:members_membershipapplication_decline": _admin_pk(
+                objects["members.membershipapplication"]
+            ),
             "admin:programs_application_message": _admin_pk(application),
             "admin:programs_application_assign": _admin_pk(application),
             "admin:programs_application_review": _admin_pk(_application_under_review),
