@@ -413,7 +413,7 @@ class EventAdmin(PortalModelAdmin):
     # --- Actions -------------------------------------------------------------------------------
 
     def _allowed(self, request, queryset):
-        return [event for event in queryset if request.user.has_perm("events.change_event", event)]
+        return [event for event in queryset if self.ask(request, "events.change_event", event)]
 
     @admin.action(description=_("Open registration"), permissions=["change"])
     def open_registration(self, request, queryset):
@@ -567,7 +567,7 @@ class EventAdmin(PortalModelAdmin):
         return [
             event
             for event in queryset.prefetch_related("questions")
-            if request.user.has_perm("events.view_event", event)
+            if self.ask(request, "events.view_event", event)
         ]
 
     def _confirm(self, request, queryset, *, title, explanation, action):

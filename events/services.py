@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from members.models import OrganizationUser, fold
 from notifications.services import BulkRecipient, notification_create, notification_create_bulk
+from wego_portal.permissions import require
 
 from . import links
 from .enums import (
@@ -542,11 +543,13 @@ def event_record_figures(
 def event_message_registrants(
     *, event: Event, subject: str, message: str, statuses: Iterable[str], sent_by
 ) -> int:
-    """E-mail the registrants of ``event`` in ``statuses`` through the outbox.
+    """E-mail the registrants of ``event`` in ``statuses`` through the outbox
+    (``events.change_event``: the Secretariat, or the event's office).
 
     The same message sent twice (a double click, a retried request) goes once: its key is the
     hash of the subject and text. Returns how many notifications were created.
     """
+    require(sent_by, "events.change_event", event)
     digest = hashlib.sha256(f"{subject}\n{message}".encode()).hexdigest()[:20]
     created = notification_create_bulk(
         kind="events.registrants.message",

@@ -565,7 +565,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
     def _panels(self, request, application: Application) -> dict:
         user = request.user
         reviews = selectors.application_reviews(application)
-        may_decide = user.has_perm("programs.decide_application", application)
+        may_decide = self.ask(request, "programs.decide_application", application)
         own_review = next((r for r in reviews if r.reviewer_id == user.pk), None)
         moves = workflow.staff_moves(application.kind, application.status) if may_decide else []
         return {
@@ -586,13 +586,13 @@ class ApplicationAdmin(PortalExportModelAdmin):
             "timeline": selectors.application_timeline(application),
             "all_messages": selectors.all_messages(application),
             "message_form": StaffMessageForm()
-            if user.has_perm("programs.write_staff_message", application)
+            if self.ask(request, "programs.write_staff_message", application)
             else None,
             "reviews": reviews,
             "score": selectors.review_summary(reviews),
             "own_review": own_review,
             "assign_form": AssignReviewerForm()
-            if user.has_perm("programs.assign_reviewers", application)
+            if self.ask(request, "programs.assign_reviewers", application)
             and application.status != S.DRAFT
             else None,
             "suggestions": selectors.partner_suggestions(application)
@@ -646,7 +646,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
     def move_view(self, request: HttpRequest, pk: int, status: str) -> HttpResponse:
         """Confirm one staff move (with a note), then call the service that makes it."""
         application = self._get(request, pk)
-        if not request.user.has_perm("programs.decide_application", application):
+        if not self.ask(request, "programs.decide_application", application):
             raise PermissionDenied
         if status not in S.values:
             return HttpResponseRedirect(self._change_url(application))
@@ -712,7 +712,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
         application = self._get(request, pk)
         if request.method != "POST":
             return HttpResponseRedirect(self._change_url(application))
-        if not request.user.has_perm("programs.write_staff_message", application):
+        if not self.ask(request, "programs.write_staff_message", application):
             raise PermissionDenied
         form = StaffMessageForm(request.POST)
         if form.is_valid():
@@ -740,7 +740,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
         application = self._get(request, pk)
         if request.method != "POST":
             return HttpResponseRedirect(self._change_url(application))
-        if not request.user.has_perm("programs.assign_reviewers", application):
+        if not self.ask(request, "programs.assign_reviewers", application):
             raise PermissionDenied
         form = AssignReviewerForm(request.POST)
         if form.is_valid():
@@ -808,7 +808,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
             a
             for a in queryset.select_related("organization", "call")
             if status in workflow.staff_moves(a.kind, a.status)
-            and request.user.has_perm("programs.decide_application", a)
+            and self.ask(request, "programs.decide_application", a)
         ]
         form = TransitionForm(
             request.POST if request.POST.get("confirmed") == "yes" else None, target=status
@@ -882,7 +882,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
         applications = [
             a
             for a in queryset.select_related("organization", "call")
-            if a.status != S.DRAFT and request.user.has_perm("programs.assign_reviewers", a)
+            if a.status != S.DRAFT and self.ask(request, "programs.assign_reviewers", a)
         ]
         form = AssignReviewerForm(request.POST if request.POST.get("confirmed") == "yes" else None)
         if form.is_bound and form.is_valid():

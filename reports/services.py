@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wego_portal.permissions import require
+
 from .enums import RunState
 from .models import ReportRun
 
@@ -15,11 +17,13 @@ logger = logging.getLogger(__name__)
 
 
 def report_run_request(*, year: int, requested_by) -> ReportRun:
-    """Record a request for the annual report of ``year`` and queue its generation.
+    """Record a request for the annual report of ``year`` and queue its generation
+    (``reports.add_reportrun``: the Secretariat).
 
     Side effects: creates a queued ``ReportRun``; after commit, queues
     ``generate_annual_report_task`` with its id.
     """
+    require(requested_by, "reports.add_reportrun")
     from .tasks import generate_annual_report_task
 
     with transaction.atomic():

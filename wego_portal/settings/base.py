@@ -194,6 +194,14 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WeGO Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
 
+# --- Back office: import and export (django-import-export) ------------------------------------
+# Import and export ask ``<app>.import_<model>`` / ``<app>.export_<model>`` (django-rules; see
+# ``wego_portal/admin.py``). Export cells are neutralised by ``wego_portal.spreadsheets`` (all
+# six formula starts); the library's own escaping strips only "=" and turns every cell into text.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+
 # --- Internationalization ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
