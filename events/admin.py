@@ -93,6 +93,7 @@ class YearFilter(admin.SimpleListFilter):
 
 class EventHostInline(PortalTabularInline):
     model = EventHost
+    public_choices = ("organization",)  # naming a host, speaker or sponsor grants nothing
     extra = 0
     autocomplete_fields = ["organization"]
     fields = ["organization", "position"]
@@ -113,6 +114,7 @@ class SpeakerForm(forms.ModelForm):
 
 class SpeakerInline(PortalStackedInline):
     model = Speaker
+    public_choices = ("organization",)  # naming a host, speaker or sponsor grants nothing
     form = SpeakerForm
     extra = 0
     autocomplete_fields = ["organization"]
@@ -121,6 +123,7 @@ class SpeakerInline(PortalStackedInline):
 
 class EventSponsorInline(PortalTabularInline):
     model = EventSponsor
+    public_choices = ("organization",)  # naming a host, speaker or sponsor grants nothing
     extra = 0
     autocomplete_fields = ["organization"]
     fields = ["name", "organization", "website", "position"]

@@ -316,6 +316,7 @@ class _PlanInline(PortalTabularInline):
 
 class StakeholderInline(_PlanInline):
     model = Stakeholder
+    public_choices = ("organization",)  # partners come from every region
     fields = ["organization", "role", "note"]
     verbose_name_plural = _("Activator Plan: stakeholders")
 

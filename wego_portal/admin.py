@@ -61,6 +61,8 @@ class PortalAdminMixin:
     office_scope: str | None = None
     #: Rule names that differ from ``<app>.<action>_<model>`` (e.g. a back-office variant).
     permission_names: dict[str, str] = {}
+    #: Relation fields that only mention a public record (see ``limit_choices``).
+    public_choices: tuple[str, ...] = ()
 
     # -- permissions ----------------------------------------------------------------------
 
@@ -121,11 +123,11 @@ class PortalAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return limit_choices(self.admin_site, request, db_field, field)
+        return limit_choices(self, request, db_field, field)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return limit_choices(self.admin_site, request, db_field, field)
+        return limit_choices(self, request, db_field, field)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -180,11 +182,18 @@ def guard_action(func, permissions):
     return guarded
 
 
-def limit_choices(admin_site, request, db_field, field):
-    """Restrict a relation's choices to what the related model's admin lists for this user."""
+def limit_choices(model_admin, request, db_field, field):
+    """Restrict a relation's choices to what the related model's admin lists for this user.
+
+    ``public_choices`` names the fields that only *mention* a public record (an event's host
+    organization, an application's stakeholder): naming it grants nothing over it, so any of
+    the field's own choices may be picked.
+    """
     if field is None or not hasattr(field, "queryset"):
         return field
-    related_admin = admin_site._registry.get(db_field.remote_field.model)
+    if db_field.name in getattr(model_admin, "public_choices", ()):
+        return field
+    related_admin = model_admin.admin_site._registry.get(db_field.remote_field.model)
     if isinstance(related_admin, PortalAdminMixin):
         field.queryset = related_admin.permitted_queryset(request, field.queryset)
     return field
@@ -199,6 +208,8 @@ class PortalInlineMixin:
 
     #: Read-only inlines (records, scores, transitions) never add, change or delete.
     read_only = False
+    #: Relation fields that only mention a public record (see ``limit_choices``).
+    public_choices: tuple[str, ...] = ()
 
     def _parent_admin(self):
         return self.admin_site._registry[self.parent_model]
@@ -220,11 +231,11 @@ class PortalInlineMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return limit_choices(self.admin_site, request, db_field, field)
+        return limit_choices(self, request, db_field, field)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return limit_choices(self.admin_site, request, db_field, field)
+        return limit_choices(self, request, db_field, field)
 
 
 class PortalTabularInline(PortalInlineMixin, admin.TabularInline):

@@ -97,8 +97,13 @@ def test_a_city_enters_a_judge_scores_and_the_secretariat_publishes(page):
     page.get_by_role("button", name="Save your score").click()
     expect(page.get_by_role("row", name=re.compile("Seoul Safe Return"))).to_contain_text("Scored")
 
-    # The secretariat records the results and publishes them.
+    # The secretariat moves the edition into judging, records the results and publishes them.
     sign_in(page, "officer@wego.test")
+    page.goto(f"/admin/awards/edition/{edition.pk}/change/")
+    page.get_by_role("link", name="Move to “Judging”…").click()
+    page.get_by_label("Note for the record (optional)").fill("Deadline passed.")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messagelist")).to_contain_text("at the stage “Judging”")
     page.goto(f"/admin/awards/edition/{edition.pk}/scoring/")
     seoul_row = page.get_by_role("row", name=re.compile("Seoul Safe Return"))
     expect(seoul_row).to_contain_text("8.20")
@@ -107,7 +112,14 @@ def test_a_city_enters_a_judge_scores_and_the_secretariat_publishes(page):
     makati_row = page.get_by_role("row", name=re.compile("Makati Alert"))
     makati_row.get_by_role("combobox").select_option("special_mention")
     makati_row.get_by_role("button", name="Record").click()
-    page.get_by_role("link", name="Publish the results…").click()
+    page.goto(f"/admin/awards/edition/{edition.pk}/change/")
+    page.get_by_role("link", name="Move to “Results recorded”…").click()
+    page.get_by_role("button", name="Confirm").click()
+    page.goto(f"/admin/awards/edition/{edition.pk}/publish/")
+    expect(page.locator("#content")).to_contain_text("Makati Alert: no judge on its panel")
+    page.get_by_label("Why publish with scores missing?").fill(
+        "The only judge of the category declared a conflict on Makati's entry."
+    )
     page.get_by_role("button", name="Yes, publish the results").click()
     expect(page.locator(".messagelist")).to_contain_text("are published")
 
