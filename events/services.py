@@ -501,7 +501,9 @@ def event_save(*, event: Event, changed_fields: Iterable[str] = (), changed_by=N
 
 @transaction.atomic
 def event_set_registration(*, event: Event, mode: str, changed_by=None) -> Event:
-    """Open or close registration (admin actions). Closing keeps every registration."""
+    """Open or close registration (admin actions; ``events.change_event``). Closing keeps every
+    registration."""
+    require(changed_by, "events.change_event", event)
     event = _lock_event(event)
     if event.registration != mode:
         event.registration = mode
@@ -521,7 +523,9 @@ def event_record_figures(
     viewers: int | None,
     recorded_by=None,
 ) -> Event:
-    """Record the figures after the event (registered, participants, speakers, viewers)."""
+    """Record the figures after the event (registered, participants, speakers, viewers);
+    ``events.change_event``."""
+    require(recorded_by, "events.change_event", event)
     event = _lock_event(event)
     event.registered_count = registered
     event.participant_count = participants

@@ -423,3 +423,35 @@ def test_the_regions_office_reads_a_request_but_cannot_decide_it(world, asia_sta
     assert (approve.status_code, decline.status_code) == (403, 403)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.PENDING
+
+
+def test_event_services_refuse_staff_of_another_region(world, asia_staff):
+    from events import services as events_services
+    from events.enums import RegistrationMode
+
+    event = EventFactory(office=world.office)
+
+    with pytest.raises(PermissionDenied):
+        events_services.event_set_registration(
+            event=event, mode=RegistrationMode.CLOSED, changed_by=world.office_staff_elsewhere
+        )
+    with pytest.raises(PermissionDenied):
+        events_services.event_record_figures(
+            event=event,
+            registered=1,
+            participants=1,
+            speakers=1,
+            viewers=1,
+            recorded_by=world.office_staff_elsewhere,
+        )
+    events_services.event_record_figures(
+        event=event,
+        registered=40,
+        participants=31,
+        speakers=4,
+        viewers=None,
+        recorded_by=asia_staff,
+    )
+
+    event.refresh_from_db()
+    assert (event.registered_count, event.participant_count) == (40, 31)
