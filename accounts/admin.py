@@ -28,7 +28,7 @@ class UserAdmin(PortalAdminMixin, DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["full_name", "job_title"]}),
+        (_("Person"), {"fields": ["full_name", "job_title", "preferred_language"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -3,6 +3,7 @@
 import datetime
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
 
 from .models import User
@@ -10,20 +11,31 @@ from .models import User
 
 @transaction.atomic
 def user_get_or_create_verified(
-    *, email: str, full_name: str = "", password: str | None = None, is_staff: bool = False
+    *,
+    email: str,
+    full_name: str = "",
+    password: str | None = None,
+    is_staff: bool = False,
+    preferred_language: str = "",
 ) -> tuple[User, bool]:
     """Return the user with ``email`` (created if missing) whose address counts as verified.
 
     Used where WeGO itself vouches for the address (an approved application's contact, an
     invitation, the demo accounts). Side effects: creates the user and allauth's primary,
     verified ``EmailAddress``. An existing user's password is left alone unless ``password``
-    is given.
+    is given. ``preferred_language`` (e.g. the language an application was written in) is set
+    on a new user only: an existing user's own choice stands.
     """
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
     if created:
-        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            full_name=full_name,
+            preferred_language=_known_language(preferred_language),
+        )
     elif password:
         user.set_password(password)
     if full_name and not user.full_name:
@@ -54,3 +66,21 @@ def api_token_revoke(*, user: User, token_key: str) -> bool:
 
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return bool(deleted)
+
+
+def _known_language(code: str | None) -> str:
+    codes = [c for c, _name in settings.LANGUAGES]
+    return code if code in codes else settings.LANGUAGE_CODE
+
+
+def user_set_preferred_language(*, user: User, language: str) -> User:
+    """Store ``user``'s preferred language (pages after sign-in, e-mails, notices).
+
+    An unknown code raises ``ValueError``; nothing else changes.
+    """
+    if language not in [c for c, _name in settings.LANGUAGES]:
+        raise ValueError(f"Unknown language: {language!r}")
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return user

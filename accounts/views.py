@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from knox.models import AuthToken
 
+from wego_portal.i18n import path_in_language, set_language_cookie
+
 from . import services
 from .forms import ApiTokenForm
 
@@ -20,6 +22,16 @@ class RateLimitedLoginView(LoginView):
     """
 
     retry_after_seconds = 300
+
+    def form_valid(self, form) -> HttpResponse:
+        """Signing in switches to the user's preferred language (remembered in the cookie)."""
+        response = super().form_valid(form)
+        user = self.request.user
+        if user.is_authenticated and response.status_code in (301, 302):
+            language = user.preferred_language
+            response["Location"] = path_in_language(response["Location"], language)
+            set_language_cookie(response, language)
+        return response
 
     def form_invalid(self, form) -> HttpResponse:
         response = super().form_invalid(form)

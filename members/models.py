@@ -138,7 +138,20 @@ class Organization(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["sort_name", "search_text", "logo_thumbnail"])
+    # The history follows the English texts; the per-language columns (members/translation.py)
+    # are left out of it.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "sort_name",
+            "search_text",
+            "logo_thumbnail",
+            *(
+                f"{field}_{code.replace('-', '_')}"
+                for field in ("name", "description")
+                for code, _name in settings.LANGUAGES
+            ),
+        ]
+    )
 
     class Meta:
         verbose_name = _("organization")

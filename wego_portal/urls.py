@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.views import RateLimitedLoginView, api_tokens
 
 from .health import healthz
+from .i18n import set_language
 from .views import HomeView
 
 # The admin login goes through allauth's login (rate limits, two-factor, e-mail verification).
@@ -16,14 +18,21 @@ admin.site.site_title = _("WeGO back office")
 admin.site.index_title = _("Secretariat dashboard")
 admin.site.index_template = "admin/wego_index.html"
 
+# Not translated: the health check, the language switcher and the API (whose texts follow
+# Accept-Language).
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("wego_portal.api_urls")),
+]
+
+# Pages: English without a prefix, every other language under /<code>/.
+urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("portal/api-tokens/", api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("wego_portal.api_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("members.urls")),
     path("", include("events.urls")),
@@ -32,7 +41,8 @@ urlpatterns = [
     path("", include("health.urls")),
     path("", include("catalog.urls")),
     path("", include("reports.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

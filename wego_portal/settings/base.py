@@ -31,6 +31,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Applications ------------------------------------------------------------------------------
 INSTALLED_APPS = [
+    # modeltranslation patches the admin, so it comes before django.contrib.admin.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (the chosen language can live there) and before CommonMiddleware (so
+    # a language-prefixed URL resolves before APPEND_SLASH looks at it).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: a signed-in user's preferred language, a visitor's Accept-Language.
+    "wego_portal.i18n.PreferredLanguageMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -96,6 +102,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "wego_portal.i18n.language_links",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -203,9 +210,33 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # --- Internationalization ----------------------------------------------------------------------
+# English is WeGO's working language and the default: its URLs carry no prefix; the other
+# languages live under /ko/, /zh-hans/, /ru/, /es/, /fr/, /ar/ (right to left) and /tr/.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("ko", _("Korean")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+    ("tr", _("Turkish")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language (wego_portal/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["wego_portal.formats"]
+LANGUAGE_COOKIE_NAME = "wego_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Content translation (django-modeltranslation): one column per language in the same table, so
+# reading a translated directory needs no join. An empty translation falls back to English,
+# then to whichever language the text was written in (a city may write in its own language);
+# pages say "not yet translated" beside a fallback. Created objects get their English column
+# from the text given (AUTO_POPULATE "default").
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
