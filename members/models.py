@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -25,6 +26,15 @@ from .enums import (
     Region,
     Relationship,
 )
+
+
+LANGUAGES = settings.LANGUAGES
+
+
+def translation_in(language: str, value):
+    """``value()`` computed with ``language`` active (a country's name in that language)."""
+    with translation.override(language):
+        return str(value())
 
 
 def fold(text: str) -> str:
@@ -84,6 +94,21 @@ class Organization(models.Model):
     """A member (local government, corporation, institution) or an MOU partner of WeGO."""
 
     name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(
+        _("name in its own language"),
+        max_length=200,
+        blank=True,
+        help_text=_("The official name in the organization's own language and script."),
+    )
+    transliterated_names = models.JSONField(
+        _("transliterated names"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Languages whose name is a transliteration rather than a standard name "
+            "(shown as such)."
+        ),
+    )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     member_type = models.CharField(_("member type"), max_length=20, choices=MemberType.choices)
     relationship = models.CharField(
@@ -134,7 +159,7 @@ class Organization(models.Model):
     # Derived on save: the folded name orders the directory ("São Paulo" among the S's, not
     # after "Seoul"); the folded name, city and country are what search matches.
     sort_name = models.CharField(max_length=200, editable=False, default="")
-    search_text = models.CharField(max_length=500, editable=False, default="")
+    search_text = models.CharField(max_length=2000, editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -181,7 +206,7 @@ class Organization(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.sort_name = fold(self.name)[:200]
+        self.sort_name = fold(self.name_en or self.name)[:200]
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name", "search_text"}
@@ -203,9 +228,24 @@ class Organization(models.Model):
         transaction.on_commit(bump_directory_version)
 
     def build_search_text(self) -> str:
-        """What the directory search matches: name, city and country name, folded."""
-        country_name = self.country.name if self.country else ""
-        return fold(f"{self.name} {self.city} {country_name}")[:500]
+        """What the directory search matches, folded: the name in every language and script
+        (English, the organization's own, each standard name), the city, and the country's name
+        in English and the other languages."""
+        names = [self.name_en or self.name, self.native_name]
+        names += [getattr(self, f"name_{code.replace('-', '_')}", None) for code, _n in LANGUAGES]
+        names.append(self.city)
+        if self.country:
+            names += [translation_in(code, lambda: self.country.name) for code, _n in LANGUAGES]
+        seen: list[str] = []
+        for name in names:
+            folded = fold(name or "")
+            if folded and folded not in seen:
+                seen.append(folded)
+        return " ".join(seen)[:2000]
+
+    def name_is_transliteration(self) -> bool:
+        """Whether the name shown in the current language is a transliteration."""
+        return translation.get_language() in (self.transliterated_names or [])
 
     @property
     def initials(self) -> str:

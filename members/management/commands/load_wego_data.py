@@ -5,6 +5,7 @@ import datetime
 import importlib
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -91,12 +92,39 @@ class Command(BaseCommand):
                     updated += 1
         total = Organization.objects.count()
         self.stdout.write(f"Organizations: {total} ({created} new, {updated} updated)")
+        self.stdout.write(f"Names in other languages: {self._names()} organizations updated")
 
         # The other apps' parts of the data set (programs, events, awards), each idempotent.
         available = get_commands()
         for name in APP_LOADERS:
             if name in available:
                 call_command(name, stdout=self.stdout)
+
+    def _names(self) -> int:
+        """Each member's name in its own language and the standard names in ours (names.csv).
+
+        A blank cell means no standard name was recorded: the page falls back to English. The
+        English name itself is never changed here.
+        """
+        languages = [code.replace("-", "_") for code, _name in settings.LANGUAGES if code != "en"]
+        changed = 0
+        for row in _rows("names.csv"):
+            organization = Organization.objects.filter(
+                name_en=row["name"], country=row["country"]
+            ).first()
+            if organization is None:
+                continue
+            wanted = {f"name_{code}": row.get(code) or None for code in languages}
+            wanted["native_name"] = row["native"]
+            wanted["transliterated_names"] = [
+                code.replace("_", "-") for code in row["transliterated"].split(";") if code
+            ]
+            if any(getattr(organization, field) != value for field, value in wanted.items()):
+                for field, value in wanted.items():
+                    setattr(organization, field, value)
+                organization.save()
+                changed += 1
+        return changed
 
     def _smart_city_areas(self) -> None:
         """The 16 Smart City Driver areas (a migration loads them; a flushed database may not
