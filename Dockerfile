@@ -8,9 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Pango and fonts for WeasyPrint (the annual report's PDF).
+# Pango and fonts for WeasyPrint (the annual report's PDF): Noto covers Hangul, Han, Cyrillic
+# and Arabic, so the report prints in all eight languages.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+       fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 COPY requirements/base.txt requirements/base.txt
@@ -21,7 +23,8 @@ COPY . .
 # collectstatic needs settings but no secrets, database or broker: the laptop defaults, with
 # the hashed, compressed manifest storage that production serves from.
 RUN DJANGO_ENV=build DJANGO_DEBUG=true DJANGO_STATIC_MANIFEST=true \
-    python manage.py collectstatic --noinput
+    python manage.py collectstatic --noinput \
+    && DJANGO_ENV=build DJANGO_DEBUG=true python manage.py compile_catalogues
 
 RUN useradd --system --uid 10001 --create-home wego \
     && mkdir -p /data/media /data/private \

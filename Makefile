@@ -14,7 +14,10 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for p in $$root/versions/$$v*/bin/python$$v; do if [ -x "$$p" ]; then echo "$$p"; exit; fi; done; \
 	done)
 
-.PHONY: help run test lint bench lock worker beat clean check-deploy demo
+.PHONY: help run test lint bench lock worker beat clean check-deploy demo messages catalogues
+
+# The shipped languages besides English (locale/<code>/LC_MESSAGES/django.po).
+LOCALES := ko zh_Hans ru es fr ar tr
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -32,7 +35,15 @@ $(BIN)/.installed: requirements/dev.txt
 
 venv: $(BIN)/.installed
 
-run: venv ## Run the portal on http://127.0.0.1:$(PORT) (SQLite, eager tasks, console e-mail, WeGO data, demo accounts)
+catalogues: venv ## Compile the message catalogues (.po -> .mo) with polib; no GNU gettext needed
+	$(PY) manage.py compile_catalogues
+
+messages: venv ## Extract the translatable strings and update every language's catalogue (needs GNU gettext)
+	$(PY) manage.py makemessages $(addprefix -l ,$(LOCALES)) --add-location=file \
+	  --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=node_modules
+	$(PY) manage.py compile_catalogues
+
+run: venv catalogues ## Run the portal on http://127.0.0.1:$(PORT) (SQLite, eager tasks, console e-mail, WeGO data, demo accounts)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_wego_data
@@ -41,7 +52,7 @@ run: venv ## Run the portal on http://127.0.0.1:$(PORT) (SQLite, eager tasks, co
 
 BANDIT_TARGETS := accounts members programs events awards notifications health catalog reports wego_portal
 
-test: venv ## Run ruff, bandit and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: venv catalogues ## Run ruff, bandit and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -ll -r $(BANDIT_TARGETS) -x "*/migrations/*"

@@ -40,6 +40,13 @@ class Notification(models.Model):
     object_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     about = GenericForeignKey("content_type", "object_id")
 
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The recipient's language, in which the notification was written."),
+    )
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("plain-text body"))
     body_html = models.TextField(_("HTML body"))

@@ -26,8 +26,10 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
+
+from wego_portal.i18n import path_in_language
 
 from .digest import digest_items_for
 from .enums import NotificationState
@@ -100,6 +102,15 @@ def _check_key(idempotency_key: str) -> None:
         raise ValueError(f"An idempotency key of 1 to {KEY_MAX_LENGTH} characters is required.")
 
 
+def recipient_language(recipient) -> str:
+    """The language a notification is written in: a user's preferred language; for someone
+    without an account (a visitor's inquiry or registration), the language of the page they
+    used, i.e. the request's active language when the notification is created."""
+    if recipient is not None:
+        return recipient.preferred_language or settings.LANGUAGE_CODE
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def _email_wanted(kind: NotificationKind, recipient) -> bool:
     """Mandatory kinds always go; optional ones unless the user switched them off."""
     if recipient is None or kind.mandatory:
@@ -151,15 +162,19 @@ def _new_notification(
     url: str,
     email: bool,
 ) -> Notification:
-    rendered = render_notification(
-        kind=kind, context=dict(context), recipient=recipient, to_email=to_email, url=url
-    )
+    language = recipient_language(recipient)
+    with translation.override(language):
+        url = path_in_language(url, language) if url.startswith("/") else url
+        rendered = render_notification(
+            kind=kind, context=dict(context), recipient=recipient, to_email=to_email, url=url
+        )
     now = timezone.now()
     return Notification(
         recipient=recipient,
         to_email=to_email or (recipient.email if recipient is not None else ""),
         kind=kind.key,
         **about_fields,
+        language=language,
         subject=rendered.subject,
         body_text=rendered.body_text,
         body_html=rendered.body_html,
@@ -642,13 +657,18 @@ def staff_digest_send(*, today: date | None = None) -> int:
 
     Lines come from the registered digest providers (``notifications.digest``). One digest per
     user per day (the date is in the idempotency key), each in its own transaction so one
-    user's failure does not stop the others. Returns how many digests were created.
+    user's failure does not stop the others, each in that staff member's language. Returns how many digests were created.
     """
     today = today or timezone.localdate()
     created_count = 0
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("pk")
     for user in staff.iterator():
-        items = [item._replace(url=absolute_url(item.url)) for item in digest_items_for(user)]
+        # The lines' labels and links in the staff member's own language.
+        with translation.override(recipient_language(user)):
+            items = [
+                item._replace(label=str(item.label), url=absolute_url(item.url))
+                for item in digest_items_for(user)
+            ]
         if not items:
             continue
         _notification, created = _notification_get_or_create(

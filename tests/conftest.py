@@ -9,6 +9,14 @@ from tests.factories.accounts import UserFactory
 from wego_portal.celery import app as celery_app
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """The message catalogues are compiled from the .po files (polib, no gettext needed)."""
+    from wego_portal.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached pages live in the cache: start every test clean."""
