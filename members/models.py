@@ -27,7 +27,6 @@ from .enums import (
     Relationship,
 )
 
-
 LANGUAGES = settings.LANGUAGES
 
 
@@ -105,8 +104,7 @@ class Organization(models.Model):
         default=list,
         blank=True,
         help_text=_(
-            "Languages whose name is a transliteration rather than a standard name "
-            "(shown as such)."
+            "Languages whose name is a transliteration rather than a standard name (shown as such)."
         ),
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)

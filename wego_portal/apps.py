@@ -34,7 +34,9 @@ def plain_querysets_for_translated_models() -> None:
                 manager.__class__ = Manager
             elif issubclass(cls, MultilingualManager):
                 manager.__class__ = next(
-                    base for base in cls.__bases__ if not issubclass(base, MultilingualQuerysetManager)
+                    base
+                    for base in cls.__bases__
+                    if not issubclass(base, MultilingualQuerysetManager)
                 )
         languages = [code for code, _name in settings.LANGUAGES]
         model._meta.indexes = [
