@@ -1,0 +1,227 @@
+"""Languages: prefixed URLs, the switcher keeping the page, Accept-Language on a first visit,
+<html lang dir>, hreflang alternates, the preferred language of a signed-in user, the API."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.members import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+COOKIE = settings.LANGUAGE_COOKIE_NAME
+CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def html_tag(response) -> str:
+    return re.search(r"<html[^>]*>", response.content.decode()).group(0)
+
+
+def test_english_pages_keep_their_unprefixed_addresses(client):
+    response = client.get("/members/")
+
+    assert response.status_code == 200
+    assert html_tag(response) == '<html lang="en" dir="ltr">'
+    assert response["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("code", "tag"),
+    [
+        ("ko", '<html lang="ko" dir="ltr">'),
+        ("zh-hans", '<html lang="zh-Hans" dir="ltr">'),
+        ("ar", '<html lang="ar" dir="rtl">'),
+        ("tr", '<html lang="tr" dir="ltr">'),
+    ],
+)
+def test_prefixed_pages_declare_their_language_and_direction(client, code, tag):
+    response = client.get(f"/{code}/members/")
+
+    assert response.status_code == 200
+    assert html_tag(response) == tag
+    assert response["Content-Language"] == code
+
+
+def test_first_visit_follows_accept_language(client):
+    response = client.get("/members/?q=seoul", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9,en;q=0.5")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ko/members/?q=seoul"
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_unsupported_accept_language_gets_english(client):
+    response = client.get("/members/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+
+
+def test_a_form_posted_to_an_english_address_is_never_redirected(client):
+    response = client.post("/join/", {}, HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert response.status_code != 302 or not response["Location"].startswith("/ko/")
+
+
+def test_every_public_page_links_its_versions_in_all_languages(client):
+    response = client.get("/members/?region=africa")
+
+    links = re.findall(
+        r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', response.content.decode()
+    )
+    assert links == [
+        *[
+            (code, f"http://testserver{'' if code == 'en' else '/' + code}/members/?region=africa")
+            for code in CODES[:1]
+        ],
+        ("x-default", "http://testserver/members/?region=africa"),
+        *[(code, f"http://testserver/{code}/members/?region=africa") for code in CODES[1:]],
+    ]
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "home",
+        "members:directory",
+        "members:offices",
+        "members:join",
+        "events:list",
+        "programs:list",
+        "awards:list",
+        "catalog:list",
+        "health:index",
+        "reports:numbers",
+    ],
+)
+def test_switching_language_keeps_the_page(client, url_name):
+    with translation.override("en"):
+        page = reverse(url_name)
+    assert client.get(page).status_code == 200
+
+    to_spanish = client.post(reverse("set_language"), {"language": "es", "next": page + "?x=1"})
+
+    assert to_spanish.status_code == 302
+    assert to_spanish["Location"] == f"/es{page}?x=1"
+    assert to_spanish.cookies[COOKIE].value == "es"
+    assert client.get(to_spanish["Location"]).status_code == 200
+
+    back = client.post(reverse("set_language"), {"language": "en", "next": f"/es{page}?x=1"})
+    assert back["Location"] == f"{page}?x=1"
+    assert back.cookies[COOKIE].value == "en"
+
+
+def test_the_chosen_language_wins_over_accept_language(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/ko/members/"})
+
+    response = client.get("/members/", HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+
+
+def test_the_chosen_language_is_remembered_on_english_addresses(client):
+    client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+
+    assert client.get("/events/")["Location"] == "/ar/events/"
+
+
+def test_switcher_refuses_unknown_languages_and_foreign_next_addresses(client):
+    assert client.post(reverse("set_language"), {"language": "xx", "next": "/"}).status_code == 400
+    assert client.get(reverse("set_language")).status_code == 405
+
+    away = client.post(
+        reverse("set_language"), {"language": "fr", "next": "https://evil.example/members/"}
+    )
+    assert away["Location"] == "/fr/"
+
+
+def test_switcher_lists_every_language_by_its_own_name(client):
+    content = client.get("/ko/members/").content.decode()
+
+    for native in ["English", "한국어", "简体中文", "Русский", "español", "français", "العربيّة", "Türkçe"]:
+        assert native in content
+    assert 'value="ko" lang="ko" selected' in content
+    assert 'value="ar" lang="ar" dir="rtl"' in content
+
+
+def test_switching_stores_a_signed_in_users_preferred_language(client, user):
+    client.force_login(user)
+
+    client.post(reverse("set_language"), {"language": "ru", "next": "/members/"})
+
+    user.refresh_from_db()
+    assert user.preferred_language == "ru"
+    assert client.get("/members/")["Location"] == "/ru/members/"
+
+
+def test_switching_as_a_visitor_stores_nothing(client, user):
+    client.post(reverse("set_language"), {"language": "ru", "next": "/members/"})
+
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+
+
+def test_signing_in_switches_to_the_preferred_language(client):
+    UserFactory(email="kim@seoul.test", preferred_language="ko")
+
+    response = client.post(
+        reverse("account_login"), {"login": "kim@seoul.test", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/ko/")
+    assert response.cookies[COOKIE].value == "ko"
+
+
+def test_preferred_language_service_refuses_unknown_codes(user):
+    from accounts.services import user_set_preferred_language
+
+    with pytest.raises(ValueError):
+        user_set_preferred_language(user=user, language="xx")
+    assert User.objects.get(pk=user.pk).preferred_language == "en"
+
+
+def test_api_error_texts_follow_accept_language(client):
+    english = client.get("/api/v1/organizations/nowhere/")
+    french = client.get("/api/v1/organizations/nowhere/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert english.status_code == french.status_code == 404
+    assert french["Content-Language"] == "fr"
+    with translation.override("fr"):
+        from rest_framework.exceptions import NotFound
+
+        expected = str(NotFound.default_detail)
+    assert french.json()["error"]["detail"] == expected
+    assert expected != english.json()["error"]["detail"]
+
+
+def test_profile_says_when_a_text_is_not_yet_translated(client):
+    OrganizationFactory(slug="rabat", name="Rabat", description="A royal city.", country="MA")
+
+    korean = client.get("/ko/members/rabat/").content.decode()
+    english = client.get("/members/rabat/").content.decode()
+
+    assert "A royal city." in korean
+    assert 'class="untranslated-note"' in korean
+    assert 'class="untranslated-note"' not in english
+
+
+def test_profile_shows_the_translation_when_there_is_one(client):
+    org = OrganizationFactory(slug="rabat", name="Rabat", description="A royal city.", country="MA")
+    org.name_ar = "الرباط"
+    org.description_ar = "مدينة ملكية."
+    org.native_name = "الرباط"
+    org.save()
+
+    arabic = client.get("/ar/members/rabat/").content.decode()
+
+    assert '<h1 lang="ar">الرباط</h1>' in arabic
+    assert "مدينة ملكية." in arabic
+    assert 'class="untranslated-note"' not in arabic
+    assert "A royal city." not in arabic
