@@ -8,10 +8,12 @@ joined in 2019-2020 (7 and 5 of the report's 35 and 19).
 """
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import translation
 
 from members.enums import MemberType, OfficeKind, Relationship
 from members.models import Office, Organization
@@ -120,3 +122,50 @@ def test_demo_accounts_refuse_to_run_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only created when DEBUG"):
         run("demo_accounts")
+
+
+@pytest.mark.parametrize(
+    "query", ["서울", "Сеул", "首尔", "سيول", "SÉOUL"]
+)
+def test_directory_search_finds_seoul_by_any_of_its_names(client, loaded, query):
+    response = client.get("/members/", {"q": query})
+
+    assert "Seoul" in [org.name_en for org in response.context["page"].object_list]
+
+
+def test_names_in_other_languages_come_from_the_data_set_and_never_replace_english(loaded):
+    seoul = Organization.objects.get(name="Seoul", country="KR")
+    beyoglu = Organization.objects.get(name="Beyoglu", country="TR")
+
+    assert (seoul.native_name, seoul.name_ko, seoul.name_zh_hans, seoul.name_ru) == (
+        "서울특별시",
+        "서울",
+        "首尔",
+        "Сеул",
+    )
+    assert (seoul.name_ar, seoul.name_fr, seoul.name_es, seoul.name_en) == (
+        "سيول",
+        "Séoul",
+        "Seúl",
+        "Seoul",
+    )
+    # No standard Korean name recorded for Beyoğlu: nothing is invented, English is shown.
+    assert beyoglu.name_ko is None
+    with translation.override("ko"):
+        assert beyoglu.name == "Beyoglu"
+    assert seoul.transliterated_names == []
+
+
+def test_loading_the_names_again_changes_nothing(loaded):
+    out = io.StringIO()
+    call_command("load_wego_data", stdout=out)
+
+    assert "Names in other languages: 0 organizations updated" in out.getvalue()
+
+
+def test_api_search_finds_seoul_by_its_russian_name(client, loaded):
+    response = client.get("/api/v1/organizations/", {"q": "сеул"})
+
+    assert [row["slug"] for row in response.json()["results"]] == [
+        Organization.objects.get(name="Seoul", country="KR").slug
+    ]

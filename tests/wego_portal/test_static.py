@@ -27,3 +27,23 @@ def test_whitenoise_serves_collected_static_files_with_far_future_caching(tmp_pa
     assert "max-age=315360000" in response["Cache-Control"]
     assert b"--blue-700" in b"".join(response.streaming_content)
     assert compressed["Content-Encoding"] == "gzip"
+
+
+def test_stylesheets_use_logical_properties_so_arabic_pages_mirror():
+    """No hard-coded left/right: margins, paddings, borders, offsets and alignment are logical
+    (``margin-inline-start``, ``text-align: start``…), so ``dir="rtl"`` mirrors every page.
+    Only the PDF's page-margin boxes (``@bottom-left``), which have no logical form, remain."""
+    import re
+    from pathlib import Path
+
+    physical = re.compile(
+        r"(?<![\w-])(?:(?:margin|padding|border)-(?:left|right)|left|right)\s*:"
+        r"|text-align:\s*(?:left|right)|float:\s*(?:left|right)"
+    )
+    offenders = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted((Path(__file__).resolve().parents[2] / "static" / "css").glob("*.css"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if physical.search(line)
+    ]
+    assert offenders == []
