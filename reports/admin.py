@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,18 +16,19 @@ from .models import ReportRun
 class ReportRunAdmin(PortalModelAdmin):
     """Secretariat staff request an annual report PDF here; the run's page shows its progress."""
 
-    list_display = ["year", "state", "progress_percent", "requested_by", "created_at", "links"]
+    list_display = ["year", "language", "state", "progress_percent", "requested_by", "created_at", "links"]
     list_filter = ["state", "year"]
     list_select_related = ["requested_by"]
     date_hierarchy = "created_at"
-    fields = ["year"]
+    fields = ["year", "language"]
     readonly_fields = ["links"]
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["year"]
+            return ["year", "language"]
         return [
             "year",
+            "language",
             "state",
             "progress",
             "message",
@@ -45,6 +46,7 @@ class ReportRunAdmin(PortalModelAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("year", timezone.localdate().year - 1)
+        initial.setdefault("language", translation.get_language())
         return initial
 
     @admin.display(description=_("progress"))
@@ -65,7 +67,9 @@ class ReportRunAdmin(PortalModelAdmin):
     def save_model(self, request: HttpRequest, obj: ReportRun, form, change: bool) -> None:
         if change:
             return  # a run is a record of what happened: nothing to edit
-        run = services.report_run_request(year=obj.year, requested_by=request.user)
+        run = services.report_run_request(
+            year=obj.year, requested_by=request.user, language=obj.language
+        )
         obj.pk = run.pk
         obj._state.adding = False
 

@@ -16,6 +16,13 @@ class ReportRun(models.Model):
     """One generation of the annual report PDF of ``year`` (kept for download)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The report is written in this language, its PDF included."),
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -5,7 +5,8 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wego_portal.permissions import require
@@ -16,9 +17,9 @@ from .models import ReportRun
 logger = logging.getLogger(__name__)
 
 
-def report_run_request(*, year: int, requested_by) -> ReportRun:
-    """Record a request for the annual report of ``year`` and queue its generation
-    (``reports.add_reportrun``: the Secretariat).
+def report_run_request(*, year: int, requested_by, language: str = "") -> ReportRun:
+    """Record a request for the annual report of ``year`` in ``language`` (English by default)
+    and queue its generation (``reports.add_reportrun``: the Secretariat).
 
     Side effects: creates a queued ``ReportRun``; after commit, queues
     ``generate_annual_report_task`` with its id.
@@ -27,8 +28,14 @@ def report_run_request(*, year: int, requested_by) -> ReportRun:
     from .tasks import generate_annual_report_task
 
     with transaction.atomic():
+        codes = [code for code, _name in settings.LANGUAGES]
+        if language and language not in codes:
+            raise ValueError(f"Unknown language: {language!r}")
         run = ReportRun.objects.create(
-            year=year, requested_by=requested_by, message=_("Waiting for a worker.")
+            year=year,
+            language=language or settings.LANGUAGE_CODE,
+            requested_by=requested_by,
+            message=_("Waiting for a worker."),
         )
         transaction.on_commit(lambda: generate_annual_report_task.delay(run.pk))
     return run
@@ -54,7 +61,8 @@ def annual_report_html(*, year: int, data: dict | None = None) -> str:
 
 
 def report_run_generate(*, run: ReportRun) -> ReportRun:
-    """Build the PDF of ``run``'s annual report and keep it in private storage.
+    """Build the PDF of ``run``'s annual report, in the run's language, and keep it in private
+    storage.
 
     Side effects: updates ``run``'s state and progress as it goes (running → done, or failed
     with the error message), saves the PDF file, sets ``finished_at``. Idempotent: a run that
@@ -64,6 +72,13 @@ def report_run_generate(*, run: ReportRun) -> ReportRun:
 
     if run.state == RunState.DONE:
         return run
+    with translation.override(run.language):
+        return _generate(run)
+
+
+def _generate(run: ReportRun) -> ReportRun:
+    from .selectors import annual_report
+
     try:
         report_run_progress(run=run, progress=10, message=_("Collecting the figures."))
         data = annual_report(run.year)
