@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .enums import PRECISION_RANK, DatePrecision
@@ -118,12 +119,20 @@ def compute_window(event) -> DateWindow:
 
 
 def _day(day: datetime.date) -> str:
-    return date_format(day, "j F Y")
+    return date_format(day, "DATE_FORMAT")
+
+
+def _compact_ranges() -> bool:
+    """English shortens ranges ("5–7 August 2020"); other languages repeat the full dates in
+    their own style, whose day, month and year order differs."""
+    return (get_language() or "en").startswith("en")
 
 
 def _day_span(first: datetime.date, last: datetime.date) -> str:
     if first == last:
         return _day(first)
+    if not _compact_ranges():
+        return f"{_day(first)} – {_day(last)}"
     if first.year == last.year and first.month == last.month:
         return f"{date_format(first, 'j')}–{_day(last)}"
     if first.year == last.year:
@@ -133,7 +142,11 @@ def _day_span(first: datetime.date, last: datetime.date) -> str:
 
 def _month_span(first: datetime.date, last: datetime.date) -> str:
     if (first.year, first.month) == (last.year, last.month):
-        return date_format(first, "F Y")
+        return date_format(first, "YEAR_MONTH_FORMAT")
+    if not _compact_ranges():
+        return (
+            f"{date_format(first, 'YEAR_MONTH_FORMAT')} – {date_format(last, 'YEAR_MONTH_FORMAT')}"
+        )
     if first.year == last.year:
         return f"{date_format(first, 'F')} – {date_format(last, 'F Y')}"
     return f"{date_format(first, 'F Y')} – {date_format(last, 'F Y')}"
@@ -155,13 +168,13 @@ def zone_label(zone: ZoneInfo, moment: datetime.datetime) -> str:
 
 def exact_label(starts_at, ends_at, zone: ZoneInfo) -> str:
     start = starts_at.astimezone(zone)
-    text = f"{date_format(start, 'l j F Y')}, {time_format(start, 'H:i')}"
+    text = f"{date_format(start, 'l')} {_day(start)}, {time_format(start, 'H:i')}"
     if ends_at and ends_at > starts_at:
         end = ends_at.astimezone(zone)
         if end.date() == start.date():
             text += f"–{time_format(end, 'H:i')}"
         else:
-            text += f" – {date_format(end, 'l j F Y')}, {time_format(end, 'H:i')}"
+            text += f" – {date_format(end, 'l')} {_day(end)}, {time_format(end, 'H:i')}"
     return f"{text} ({zone_label(zone, start)})"
 
 

@@ -253,7 +253,7 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
         "events/month.html",
         {
             "weeks": weeks,
-            "month_label": date_format(first_day, "F Y"),
+            "month_label": date_format(first_day, "YEAR_MONTH_FORMAT"),
             "weekdays": [date_format(weeks[0][i]["date"], "l") for i in range(7)],
             "dated": found["dated"],
             "undated": found["undated"],

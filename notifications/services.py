@@ -111,6 +111,17 @@ def recipient_language(recipient) -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+def _link_in_language(link: str, language: str) -> str:
+    """A link to one of our pages, made by the actor's request, as the recipient's language's
+    page (``/ar/portal/…`` → ``/ko/portal/…``); other links are left alone."""
+    site = settings.SITE_URL.rstrip("/")
+    if link.startswith("/") and not link.startswith("//"):
+        return path_in_language(link, language)
+    if link.startswith(site + "/"):
+        return site + path_in_language(link[len(site) :], language)
+    return link
+
+
 def _email_wanted(kind: NotificationKind, recipient) -> bool:
     """Mandatory kinds always go; optional ones unless the user switched them off."""
     if recipient is None or kind.mandatory:
@@ -164,9 +175,15 @@ def _new_notification(
 ) -> Notification:
     language = recipient_language(recipient)
     with translation.override(language):
-        url = path_in_language(url, language) if url.startswith("/") else url
+        url = _link_in_language(url, language)
+        context = {
+            key: _link_in_language(value, language)
+            if key.endswith("url") and isinstance(value, str)
+            else value
+            for key, value in context.items()
+        }
         rendered = render_notification(
-            kind=kind, context=dict(context), recipient=recipient, to_email=to_email, url=url
+            kind=kind, context=context, recipient=recipient, to_email=to_email, url=url
         )
     now = timezone.now()
     return Notification(

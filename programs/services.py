@@ -22,12 +22,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from members.models import Organization
 from notifications.services import notification_create, notification_create_bulk
+from wego_portal.i18n import datetime_with_zone
 
 from . import sections, selectors, workflow
 from .enums import (
@@ -437,7 +437,7 @@ def application_submit(*, application: Application, submitted_by: User) -> Appli
             _("“%(call)s” opens on %(date)s; you can submit from then. Your draft is saved.")
             % {
                 "call": call.title,
-                "date": date_format(timezone.localtime(call.opens_at), "j F Y, H:i T"),
+                "date": datetime_with_zone(timezone.localtime(call.opens_at)),
             }
         )
     if call.has_closed(now) or not call.is_published:
@@ -449,7 +449,7 @@ def application_submit(*, application: Application, submitted_by: User) -> Appli
             )
             % {
                 "call": call.title,
-                "date": date_format(closed, "j F Y, H:i T") if closed else _("an earlier date"),
+                "date": datetime_with_zone(closed) if closed else _("an earlier date"),
             }
         )
     if not call.accepts(locked.organization.member_type):

@@ -16,7 +16,15 @@ from .models import ReportRun
 class ReportRunAdmin(PortalModelAdmin):
     """Secretariat staff request an annual report PDF here; the run's page shows its progress."""
 
-    list_display = ["year", "language", "state", "progress_percent", "requested_by", "created_at", "links"]
+    list_display = [
+        "year",
+        "language",
+        "state",
+        "progress_percent",
+        "requested_by",
+        "created_at",
+        "links",
+    ]
     list_filter = ["state", "year"]
     list_select_related = ["requested_by"]
     date_hierarchy = "created_at"

@@ -2,10 +2,10 @@
 
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -68,7 +68,6 @@ def report_run_generate(*, run: ReportRun) -> ReportRun:
     with the error message), saves the PDF file, sets ``finished_at``. Idempotent: a run that
     is already done is left as it is.
     """
-    from .selectors import annual_report
 
     if run.state == RunState.DONE:
         return run

@@ -190,3 +190,11 @@ def language_links(request: HttpRequest) -> dict:
         "page_path": SimpleLazyObject(lambda: unprefixed_path(request.path)),
         "html_lang": translation.get_language_info(current)["code"].replace("zh-hans", "zh-Hans"),
     }
+
+
+def datetime_with_zone(value) -> str:
+    """A date and time in the active language's style followed by the zone ("5 August 2020,
+    14:00 KST"; "2020년 8월 5일 2:00 오후 KST"). ``value`` is already in local time."""
+    from django.utils.formats import date_format
+
+    return f"{date_format(value, 'DATETIME_FORMAT')} {date_format(value, 'T')}"

@@ -140,7 +140,7 @@ def test_profile_shows_the_facts(client, network):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>Abuja</h1>" in html
+    assert '<h1 lang="en">Abuja</h1>' in html
     assert "3 December 2019" in html
     assert "Africa Regional Office" in html
 

@@ -124,9 +124,7 @@ def test_demo_accounts_refuse_to_run_without_debug(settings):
         run("demo_accounts")
 
 
-@pytest.mark.parametrize(
-    "query", ["서울", "Сеул", "首尔", "سيول", "SÉOUL"]
-)
+@pytest.mark.parametrize("query", ["서울", "Сеул", "首尔", "سيول", "SÉOUL"])
 def test_directory_search_finds_seoul_by_any_of_its_names(client, loaded, query):
     response = client.get("/members/", {"q": query})
 

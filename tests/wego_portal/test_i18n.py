@@ -144,7 +144,16 @@ def test_switcher_refuses_unknown_languages_and_foreign_next_addresses(client):
 def test_switcher_lists_every_language_by_its_own_name(client):
     content = client.get("/ko/members/").content.decode()
 
-    for native in ["English", "한국어", "简体中文", "Русский", "español", "français", "العربيّة", "Türkçe"]:
+    for native in [
+        "English",
+        "한국어",
+        "简体中文",
+        "Русский",
+        "español",
+        "français",
+        "العربيّة",
+        "Türkçe",
+    ]:
         assert native in content
     assert 'value="ko" lang="ko" selected' in content
     assert 'value="ar" lang="ar" dir="rtl"' in content

@@ -40,3 +40,12 @@ def back_office_dashboard(user):
     from notifications.digest import digest_items_for
 
     return {"items": digest_items_for(user)}
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def datetime_tz(value):
+    """A date and time in the language's own style, with the time zone: "5 August 2020, 14:00
+    KST" in English, "2020년 8월 5일 14:00 KST" in Korean."""
+    from wego_portal.i18n import datetime_with_zone
+
+    return datetime_with_zone(value) if value else ""
