@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields
+from modeltranslation.admin import TranslationAdmin
 
 from members.enums import Region
 from wego_portal.admin import (
@@ -92,7 +93,7 @@ class EditionTransitionInline(PortalTabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(PortalModelAdmin):
+class EditionAdmin(TranslationAdmin, PortalModelAdmin):
     change_form_template = "admin/awards/edition/change_form.html"
     list_display = [
         "title",
@@ -391,7 +392,7 @@ class EditionAdmin(PortalModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(PortalModelAdmin):
+class CategoryAdmin(TranslationAdmin, PortalModelAdmin):
     form = CategoryForm
     list_display = ["name", "edition", "position", "keyword_list"]
     list_filter = ["edition"]

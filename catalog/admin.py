@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from health.admin import StatusQueueFilter
 from health.forms import ReturnForm
@@ -75,7 +76,7 @@ class ProjectImageInline(PortalTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(PortalModelAdmin):
+class ProjectAdmin(TranslationAdmin, PortalModelAdmin):
     permission_names = {"view": "catalog.view_project_backoffice"}
     list_display = [
         "title",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from members.models import Office
 from wego_portal.admin import (
@@ -241,7 +242,7 @@ def export_response(dataset: tablib.Dataset, fmt: str) -> HttpResponse:
 
 
 @admin.register(Event)
-class EventAdmin(PortalModelAdmin):
+class EventAdmin(TranslationAdmin, PortalModelAdmin):
     form = EventAdminForm
     list_display = [
         "title",

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from wego_portal.admin import PortalModelAdmin, PortalTabularInline
 from wego_portal.files import private_file_response
@@ -81,7 +82,7 @@ class StatusQueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(PortalModelAdmin):
+class InitiativeAdmin(TranslationAdmin, PortalModelAdmin):
     list_display = [
         "title",
         "organization",
@@ -277,7 +278,7 @@ class InitiativeAdmin(PortalModelAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(PortalModelAdmin):
+class MaterialAdmin(TranslationAdmin, PortalModelAdmin):
     list_display = ["title", "kind", "topic", "source", "published_on", "is_public"]
     list_filter = ["kind", "topic", "is_public"]
     search_fields = ["title", "description", "source"]
@@ -295,7 +296,7 @@ class SupplierCategoryAdmin(PortalModelAdmin):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(PortalModelAdmin):
+class SupplierAdmin(TranslationAdmin, PortalModelAdmin):
     list_display = ["name", "country", "category_list", "has_contact_email", "is_published"]
     list_filter = ["is_published", "categories", "country"]
     search_fields = ["name", "products", "certifications", "contact_email"]

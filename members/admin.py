@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields, widgets
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from wego_portal.admin import (
@@ -96,7 +97,9 @@ class OrganizationUserInline(PortalTabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(PortalAdminMixin, PortalImportExportMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(
+    TranslationAdmin, PortalAdminMixin, PortalImportExportMixin, SimpleHistoryAdmin
+):
     resource_classes = [OrganizationResource]
     office_scope = "office"
     list_display = [
@@ -230,7 +233,7 @@ class OrganizationAdmin(PortalAdminMixin, PortalImportExportMixin, SimpleHistory
 
 
 @admin.register(Office)
-class OfficeAdmin(PortalModelAdmin):
+class OfficeAdmin(TranslationAdmin, PortalModelAdmin):
     list_display = ["name", "kind", "city", "country", "opened_year", "member_count"]
     search_fields = ["name", "city"]
     readonly_fields = ["staff_group"]

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields
 from import_export.formats import base_formats
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from wego_portal.admin import (
     PortalExportModelAdmin,
@@ -81,14 +82,14 @@ class SmartCityAreaAdmin(PortalModelAdmin):
     ordering = ["position"]
 
 
-class ProgramSectionInline(PortalStackedInline):
+class ProgramSectionInline(TranslationStackedInline, PortalStackedInline):
     model = ProgramSection
     extra = 0
     fields = ["title", "body", "position"]
 
 
 @admin.register(Program)
-class ProgramAdmin(PortalModelAdmin):
+class ProgramAdmin(TranslationAdmin, PortalModelAdmin):
     list_display = ["name", "summary", "position", "is_published", "call_count"]
     list_editable = ["position", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
@@ -111,7 +112,7 @@ class CallDocumentInline(PortalTabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(PortalModelAdmin):
+class CallAdmin(TranslationAdmin, PortalModelAdmin):
     form = CallAdminForm
     list_display = ["title", "program", "kind", "opens_at", "closes_at", "open_now", "n_apps"]
     list_filter = ["program", "kind", "is_published"]

@@ -27,12 +27,13 @@ def test_secretariat_curates_a_project_with_an_image(client, officer):
     response = client.post(
         reverse("admin:catalog_project_add"),
         {
-            "title": "Curated project",
+            "title_en": "Curated project",
+            "title_ko": "큐레이션 프로젝트",
             "slug": "curated-project",
             "city_name": "Lisbon",
             "country": "PT",
             "source": ProjectSource.SECRETARIAT,
-            "summary": "Picked by the secretariat.",
+            "summary_en": "Picked by the secretariat.",
             "figures": "[]",
             "links": "[]",
             **_inline(),
@@ -49,6 +50,7 @@ def test_secretariat_curates_a_project_with_an_image(client, officer):
         officer,
         "europe",
     )
+    assert (project.title_en, project.title_ko) == ("Curated project", "큐레이션 프로젝트")
     image = project.images.get()
     assert image.caption == "The square"
     assert image.image.width == 1200

@@ -38,15 +38,15 @@ def action(client, name, events, url=CHANGELIST, **data):
 
 
 def change_data(event, **overrides) -> dict:
-    """The change form's POST data for ``event`` (no inline rows)."""
+    """The change form's POST data for ``event`` (no inline rows; texts in English)."""
     data = {
-        "title": event.title,
+        "title_en": event.title,
         "slug": event.slug,
         "status": event.status,
         "kind": event.kind,
         "program": event.program,
-        "theme": "",
-        "summary": "",
+        "theme_en": "",
+        "summary_en": "",
         "date_precision": event.date_precision,
         "starts_at_0": "",
         "starts_at_1": "",
