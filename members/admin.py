@@ -299,6 +299,7 @@ class MembershipApplicationAdmin(PortalModelAdmin):
         "contact_name",
         "contact_title",
         "contact_email",
+        "language",
         "motivation",
         "letter_link",
         "status",

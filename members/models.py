@@ -305,6 +305,13 @@ class MembershipApplication(models.Model):
     contact_title = models.CharField(_("contact person's job title"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"))
     motivation = models.TextField(_("why do you want to join WeGO?"), max_length=5000)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the application was made in; WeGO answers in it."),
+    )
     supporting_letter = models.FileField(
         _("supporting letter (PDF)"),
         storage=private_storage,

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from accounts.models import User
@@ -164,6 +164,7 @@ def organization_add_person(
     full_name: str = "",
     role: str,
     invited_by: User | None,
+    preferred_language: str = "",
 ) -> OrganizationUser:
     """Give a person a role in an organization, creating and inviting the account if needed.
 
@@ -171,7 +172,9 @@ def organization_add_person(
     queues an invitation e-mail with a link to set a password (new users) or a notice that
     they were added (existing users).
     """
-    user, _user_created = user_get_or_create_verified(email=email, full_name=full_name)
+    user, _user_created = user_get_or_create_verified(
+        email=email, full_name=full_name, preferred_language=preferred_language
+    )
     link, link_created = OrganizationUser.objects.get_or_create(
         organization=organization, user=user, defaults={"role": role}
     )
@@ -228,8 +231,9 @@ def membership_application_submit(*, data: dict) -> MembershipApplication:
     """Record an application to join WeGO.
 
     Refuses (``DuplicateMemberError``) an organization that is already a member or partner, or
-    whose application is pending. Side effects: acknowledgement e-mail to the contact person;
-    a notice to secretariat staff.
+    whose application is pending. Records the language of the page it was made in: the
+    contact hears from WeGO in it, and their account (once approved) prefers it. Side effects:
+    acknowledgement e-mail to the contact person; a notice to secretariat staff.
     """
     existing = find_existing_member(name=data["organization_name"], country=data["country"])
     if existing:
@@ -242,11 +246,14 @@ def membership_application_submit(*, data: dict) -> MembershipApplication:
         raise DuplicateMemberError(pending=True)
 
     application = MembershipApplication.objects.create(
-        **data, region=region_for_country(str(data["country"]))
+        **data,
+        region=region_for_country(str(data["country"])),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     notification_create(
         kind="membership.application_received",
         to_email=application.contact_email,
+        language=application.language,
         about=application,
         context={"application": application},
         idempotency_key=f"membership-application-{application.pk}-received",
@@ -323,6 +330,7 @@ def membership_application_approve(
         full_name=application.contact_name,
         role=OrganizationRole.PRIMARY_CONTACT,
         invited_by=approved_by,
+        preferred_language=application.language,
     )
     return organization
 
@@ -344,6 +352,7 @@ def membership_application_reject(
     notification_create(
         kind="membership.application_declined",
         to_email=application.contact_email,
+        language=application.language,
         about=application,
         context={"application": application, "reason": reason},
         idempotency_key=f"membership-application-{application.pk}-declined",

@@ -172,8 +172,9 @@ def _new_notification(
     idempotency_key: str,
     url: str,
     email: bool,
+    language: str | None = None,
 ) -> Notification:
-    language = recipient_language(recipient)
+    language = language or recipient_language(recipient)
     with translation.override(language):
         url = _link_in_language(url, language)
         context = {
@@ -215,6 +216,7 @@ def _notification_get_or_create(
     context: Mapping[str, Any],
     idempotency_key: str,
     url: str = "",
+    language: str | None = None,
 ) -> tuple[Notification, bool]:
     kind_obj = get_kind(kind)
     to_email = (to_email or "").strip()
@@ -234,6 +236,7 @@ def _notification_get_or_create(
         idempotency_key=idempotency_key,
         url=url,
         email=_email_wanted(kind_obj, recipient),
+        language=language,
     )
     try:
         # A savepoint: a concurrent insert of the same key must not break the caller's
@@ -260,8 +263,13 @@ def notification_create(
     context: Mapping[str, Any],
     idempotency_key: str,
     url: str = "",
+    language: str | None = None,
 ) -> Notification:
     """Create one notification, or return the existing one with the same ``idempotency_key``.
+
+    It is written in ``language`` when given (e.g. the language an application was made in),
+    else in the recipient's preferred language, else (someone without an account) in the
+    language of the current request.
 
     Call it inside the workflow's transaction. Side effects: renders the kind's templates
     (subject, text and HTML bodies, in-portal message), stores the outbox row (an in-portal
@@ -280,6 +288,7 @@ def notification_create(
         context=context,
         idempotency_key=idempotency_key,
         url=url,
+        language=language,
     )
     return notification
 
