@@ -140,3 +140,14 @@ def test_member_pages_have_no_serious_accessibility_violations(axe_page, wego_da
     problems = [line for path in paths for line in serious_violations(axe_page, path)]
 
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("code", ["ar", "ko"])
+def test_public_pages_in_arabic_and_korean_have_no_serious_accessibility_violations(
+    axe_page, wego_data, code
+):
+    paths = [f"/{code}{path}" for path in public_paths()]
+
+    problems = [line for path in paths for line in serious_violations(axe_page, path)]
+
+    assert problems == [], "\n".join(problems)
