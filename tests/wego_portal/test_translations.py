@@ -35,6 +35,7 @@ def placeholders(text: str, entry: polib.POEntry) -> tuple:
 
 def problems_in(code: str) -> list[str]:
     po = polib.pofile(str(po_path(code)))
+    nplurals = int(re.search(r"nplurals\s*=\s*(\d+)", po.metadata["Plural-Forms"]).group(1))
     found = []
     for entry in po:
         if entry.obsolete:
@@ -45,6 +46,9 @@ def problems_in(code: str) -> list[str]:
             continue
         if not entry.translated():
             found.append(f"{where} is not translated")
+            continue
+        if entry.msgid_plural and len(entry.msgstr_plural) != nplurals:
+            found.append(f"{where} has {len(entry.msgstr_plural)} plural forms, not {nplurals}")
             continue
         sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
         expected = {placeholders(s, entry) for s in sources}
