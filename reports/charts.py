@@ -86,17 +86,35 @@ def _render(chart, title: str) -> Chart:
     return Chart(title=str(title), svg=svg)
 
 
-def growth_chart(points: list[dict], *, title: str, series: str) -> Chart:
-    """Members at the end of each year (a bar per year)."""
-    chart = _config(pygal.Bar, title=title, show_legend=False, min_scale=4, max_scale=8)
+def growth_chart(points: list[dict], *, title: str, series: str, words: bool = True) -> Chart:
+    """Members at the end of each year (a bar per year). ``words=False``: no title (see
+    ``stacked_chart``); the years and figures stay."""
+    chart = _config(
+        pygal.Bar, title=title if words else "", show_legend=False, min_scale=4, max_scale=8
+    )
     chart.x_labels = [str(point["year"]) for point in points]
     chart.add(str(series), [point["members"] for point in points])
     return _render(chart, title)
 
 
-def stacked_chart(labels: list[str], series: dict[str, list[int]], *, title: str) -> Chart:
-    """One bar per label, stacked by series (e.g. members per region, by type)."""
-    chart = _config(pygal.StackedBar, title=title, print_values=False, min_scale=4, max_scale=8)
+def stacked_chart(
+    labels: list[str], series: dict[str, list[int]], *, title: str, words: bool = True
+) -> Chart:
+    """One bar per label, stacked by series (e.g. members per region, by type).
+
+    ``words=False`` draws the bars without title, legend or labels: the PDF renderer lays SVG
+    text out letter by letter, which breaks the joined letters of Arabic, so the Arabic PDF's
+    charts leave the words to the table printed beside them.
+    """
+    chart = _config(
+        pygal.StackedBar,
+        title=title if words else "",
+        print_values=False,
+        min_scale=4,
+        max_scale=8,
+        show_legend=words,
+        show_x_labels=words,
+    )
     chart.x_labels = [str(label) for label in labels]
     for name, values in series.items():
         chart.add(str(name), values)

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
 from members.enums import MemberType
@@ -112,6 +112,7 @@ def report_context(data: dict) -> dict:
     growth_points = data["growth_points"]
     overview = data["overview"]
     regions = [line for line in overview["lines"] if line["total"]]
+    words = not get_language_bidi()  # see charts.stacked_chart
     return {
         **data,
         "member_types": MemberType,
@@ -119,6 +120,7 @@ def report_context(data: dict) -> dict:
             growth_points,
             title=_("Members at the end of each year"),
             series=_("Members"),
+            words=words,
         ).data_uri
         if growth_points
         else "",
@@ -129,6 +131,7 @@ def report_context(data: dict) -> dict:
                 for index, label in enumerate(overview["types"])
             },
             title=_("Members by region and type"),
+            words=words,
         ).data_uri
         if regions
         else "",

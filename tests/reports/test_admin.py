@@ -13,13 +13,16 @@ def test_admin_add_generates_the_pdf_and_redirects_to_progress(
     client.force_login(secretariat)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:reports_reportrun_add"), {"year": "2020"})
+        response = client.post(
+            reverse("admin:reports_reportrun_add"), {"year": "2020", "language": "zh-hans"}
+        )
 
     run = ReportRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:run", args=[run.pk])
-    assert (run.year, run.requested_by, run.state, run.progress) == (
+    assert (run.year, run.language, run.requested_by, run.state, run.progress) == (
         2020,
+        "zh-hans",
         secretariat,
         RunState.DONE,
         100,
