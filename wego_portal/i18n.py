@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 # Paths outside i18n_patterns: never prefixed, never redirected.
@@ -133,6 +134,7 @@ def set_language_cookie(response: HttpResponse, code: str) -> None:
     )
 
 
+@csrf_exempt
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """The header's language switcher: the same page in the chosen language.
@@ -140,7 +142,23 @@ def set_language(request: HttpRequest) -> HttpResponse:
     Remembers the choice in a cookie and, for a signed-in user, as their preferred language
     (e-mails and notices follow it). An unknown language is a 400; an off-site ``next`` goes
     to the home page.
+
+    A visitor's switch only sets a cookie in their own browser, so the form on visitors' pages
+    carries no CSRF token: those pages are cached whole and shared (``anonymous_page_cache``),
+    and a token in them would be someone else's. Changing a signed-in user's preference is
+    CSRF-protected (their pages are never cached and carry the token).
     """
+    if request.user.is_authenticated:
+        return _set_language_of_user(request)
+    return _switch_language(request)
+
+
+@csrf_protect
+def _set_language_of_user(request: HttpRequest) -> HttpResponse:
+    return _switch_language(request)
+
+
+def _switch_language(request: HttpRequest) -> HttpResponse:
     from accounts.services import user_set_preferred_language
 
     code = supported(request.POST.get("language"))

@@ -234,3 +234,37 @@ def test_profile_shows_the_translation_when_there_is_one(client):
     assert "مدينة ملكية." in arabic
     assert 'class="untranslated-note"' not in arabic
     assert "A royal city." not in arabic
+
+
+def test_visitors_switch_without_a_csrf_token_so_cached_pages_carry_none():
+    from django.test import Client
+
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/members/").content.decode()
+
+    assert "csrfmiddlewaretoken" not in page
+    response = visitor.post(reverse("set_language"), {"language": "ko", "next": "/members/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/ko/members/"
+
+
+def test_a_signed_in_users_preference_needs_the_csrf_token(user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    forged = client.post(reverse("set_language"), {"language": "ko", "next": "/"})
+
+    assert forged.status_code == 403
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+
+    page = client.get("/members/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    genuine = client.post(
+        reverse("set_language"), {"language": "ko", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert genuine.status_code == 302
+    user.refresh_from_db()
+    assert user.preferred_language == "ko"
