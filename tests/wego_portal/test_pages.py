@@ -13,7 +13,7 @@ def test_home_page_has_landmarks_skip_link_and_navigation(client):
     assert '<main id="main-content"' in html
     assert '<nav class="site-nav" aria-label="Main">' in html
     assert "<footer" in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_pages_send_a_content_security_policy_without_inline_scripts(client):
