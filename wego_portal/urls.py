@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import RateLimitedLoginView, api_tokens
+from accounts.views import RateLimitedLoginView, account_overview, api_tokens
 
 from .health import healthz
 from .views import HomeView
@@ -20,6 +20,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
+    path("accounts/", account_overview, name="account_overview"),
     path("accounts/", include("allauth.urls")),
     path("portal/api-tokens/", api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),
