@@ -40,3 +40,11 @@ def back_office_dashboard(user):
     from notifications.digest import digest_items_for
 
     return {"items": digest_items_for(user)}
+
+
+@register.simple_tag
+def admin_sections(app_list, user):
+    """The admin index's apps regrouped by the Secretariat's work (see admin_sections.py)."""
+    from wego_portal.admin_sections import grouped_app_list
+
+    return grouped_app_list(app_list, user)
