@@ -17,7 +17,9 @@ def _list_routes() -> list[str]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters:
+            elif (
+                isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters
+            ):
                 if pattern.name.endswith("-list") and pattern.name not in names:
                     names.append(pattern.name)
 

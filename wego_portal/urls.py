@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.views import RateLimitedLoginView, account_overview, api_tokens
 
-from .health import healthz
-from .views import HomeView
+from .health import healthz, status_page
+from .views import HomeView, favicon
 
 # The admin login goes through allauth's login (rate limits, two-factor, e-mail verification).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -19,6 +19,8 @@ admin.site.index_template = "admin/wego_index.html"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("status/", status_page, name="status"),
+    path("favicon.ico", favicon),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
     path("accounts/", account_overview, name="account_overview"),
     path("accounts/", include("allauth.urls")),
