@@ -15,7 +15,7 @@ def _parts(user_agent: str) -> tuple[str, str]:
 
 
 def device_label(user_agent: str) -> str:
-    """"Chrome on Windows", "Safari on iOS"; "Unknown browser" when nothing is recognised."""
+    """A device's name such as "Chrome on Windows"; "Unknown browser" when nothing matches."""
     browser, system = _parts(user_agent)
     if browser and system:
         return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}

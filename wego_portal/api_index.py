@@ -18,10 +18,12 @@ def _list_routes() -> list[str]:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns)
             elif (
-                isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters
+                isinstance(pattern, URLPattern)
+                and (pattern.name or "").endswith("-list")
+                and not pattern.pattern.converters
+                and pattern.name not in names
             ):
-                if pattern.name.endswith("-list") and pattern.name not in names:
-                    names.append(pattern.name)
+                names.append(pattern.name)
 
     walk(resolver.url_patterns)
     return names

@@ -96,9 +96,8 @@ def test_open_call_is_offered_until_the_city_starts_an_application(
     after = [item["call"] for item in member_home(seoul_editor).open_calls]
     assert closing_call in before
     assert closing_call not in after
-    assert next(
-        item for item in member_home(seoul_editor).drafts if item["application"].call_id
-    )["days_left"] == 3
+    [draft] = member_home(seoul_editor).drafts
+    assert draft["days_left"] == 3
 
 
 def test_home_lists_unread_notices_only(client, seoul_editor):
