@@ -212,6 +212,8 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style everywhere (pages, e-mails, the back office): wego_portal/formats/<language>/.
+FORMAT_MODULE_PATH = ["wego_portal.formats"]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,11 @@
+"""The portal's one date style in English ("28 November 2026, 14:30"), used by templates'
+``date`` filter without a format, the admin and forms. Other languages keep their own."""
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
+FIRST_DAY_OF_WEEK = 1  # Monday
