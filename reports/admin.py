@@ -16,8 +16,17 @@ from .models import ReportRun
 class ReportRunAdmin(PortalModelAdmin):
     """Secretariat staff request an annual report PDF here; the run's page shows its progress."""
 
-    list_display = ["year", "state", "progress_percent", "requested_by", "created_at", "links"]
-    list_filter = ["state", "year"]
+    list_display = [
+        "year",
+        "language",
+        "state",
+        "progress_percent",
+        "published_at",
+        "requested_by",
+        "created_at",
+        "links",
+    ]
+    list_filter = ["state", "year", "language"]
     list_select_related = ["requested_by"]
     date_hierarchy = "created_at"
     fields = ["year"]
@@ -28,8 +37,10 @@ class ReportRunAdmin(PortalModelAdmin):
             return ["year"]
         return [
             "year",
+            "language",
             "state",
             "progress",
+            "published_at",
             "message",
             "requested_by",
             "created_at",
@@ -61,6 +72,10 @@ class ReportRunAdmin(PortalModelAdmin):
                 '{} · <a href="{}">{}</a>', status, run.get_download_url(), _("Download PDF")
             )
         return status
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Generating a report has its own page (year, language, then progress)."""
+        return HttpResponseRedirect(reverse("reports:run_new"))
 
     def save_model(self, request: HttpRequest, obj: ReportRun, form, change: bool) -> None:
         if change:
