@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,7 +32,6 @@ def _list_routes() -> list[str]:
 @extend_schema(exclude=True)
 @api_view(["GET"])
 @permission_classes([AllowAny])
-@throttle_classes([])
 def api_index(request: Request) -> Response:
     """Every list endpoint by its path ("me/…" ones answer the signed-in caller), and the docs."""
     root = reverse("api:index")
