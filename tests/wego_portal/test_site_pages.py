@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.test import override_settings
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_api_root_lists_every_list_endpoint_and_the_docs(client):
     assert body["endpoints"]["me/applications"] == "http://testserver/api/v1/me/applications/"
     assert body["documentation"] == "http://testserver/api/v1/redoc/"
     for url in body["endpoints"].values():
-        assert client.get(url, HTTP_ACCEPT="application/json").status_code in {200, 401}
+        assert resolve(url.removeprefix("http://testserver")).namespace == "api"
 
 
 def test_redoc_page_loads_static_scripts_and_allows_only_its_nonce_for_styles(client):

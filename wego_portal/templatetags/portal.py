@@ -48,3 +48,16 @@ def admin_sections(app_list, user):
     from wego_portal.admin_sections import grouped_app_list
 
     return grouped_app_list(app_list, user)
+
+
+@register.simple_tag
+def safe_static(path: str) -> str:
+    """``{% static %}`` that never raises: the 500 page must render even on a broken deploy
+    (a missing manifest entry falls back to the file's plain name, which is also served)."""
+    from django.conf import settings
+    from django.templatetags.static import static
+
+    try:
+        return static(path)
+    except ValueError:
+        return settings.STATIC_URL + path
