@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +76,8 @@ class ReportRunAdmin(PortalModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         """Generating a report has its own page (year, language, then progress)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         return HttpResponseRedirect(reverse("reports:run_new"))
 
     def save_model(self, request: HttpRequest, obj: ReportRun, form, change: bool) -> None:
