@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
+# Exported so that settings derive SITE_URL (links in e-mails) from the port actually served.
+export PORT
 
 # Python >= 3.12: python3.13 or python3.12 on PATH, else one of pyenv's installed versions.
 PYTHON ?= $(shell for v in 3.13 3.12; do \

@@ -87,6 +87,20 @@ def _programs(users: dict, out: list[str]) -> None:
                 application = services.application_submit(
                     application=application, submitted_by=user
                 )
+                if key == "seoul":
+                    # Seoul has a question from WeGO waiting on its member home.
+                    application = services.application_start_review(
+                        application=application, by=secretariat
+                    )
+                    services.application_request_clarification(
+                        application=application,
+                        by=secretariat,
+                        questions=(
+                            "Please confirm the city's co-funding share for the feasibility "
+                            "study, and attach the council decision if it has been taken."
+                        ),
+                    )
+                    application.refresh_from_db()
             if application is not None and application.status != ApplicationStatus.DRAFT:
                 services.review_assign(
                     application=application, reviewer=secretariat, assigned_by=secretariat
@@ -150,6 +164,7 @@ def _upcoming_event():
         year=starts.year,
         timezone="Asia/Seoul",
         summary="How member cities use open data to prepare for floods and heat waves.",
+        join_url="https://meet.example.org/wego-climate-data-webinar",
         registration=RegistrationMode.OPEN,
         capacity=100,
         waitlist_enabled=True,

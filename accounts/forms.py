@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,3 +18,33 @@ class ApiTokenForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("A token that expires limits the harm if it leaks."),
     )
+
+
+# allauth's forms with the portal's wording (sentence case, "e-mail"), used through
+# ACCOUNT_FORMS; their behaviour is allauth's own.
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = _("Current password")
+        self.fields["password1"].label = _("New password")
+        self.fields["password2"].label = _("New password again")
+        for name in ("oldpassword", "password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = _("New password")
+        self.fields["password2"].label = _("New password again")
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)

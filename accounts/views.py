@@ -46,6 +46,31 @@ class RateLimitedLoginView(LoginView):
 
 
 @login_required
+def account_overview(request: HttpRequest) -> HttpResponse:
+    """The account area's first page: every section with its state and a link to manage it."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
+
+    from notifications.selectors import email_preferences_for
+
+    user = request.user
+    authenticators = {a.type: a for a in Authenticator.objects.filter(user=user)}
+    recovery = authenticators.get(Authenticator.Type.RECOVERY_CODES)
+    context = {
+        "addresses": list(EmailAddress.objects.filter(user=user).order_by("-primary", "email")),
+        "totp_active": Authenticator.Type.TOTP in authenticators,
+        "recovery_unused": len(recovery.wrap().get_unused_codes()) if recovery else None,
+        "sessions": list(UserSession.objects.filter(user=user).order_by("-last_seen_at")[:3]),
+        "session_count": UserSession.objects.filter(user=user).count(),
+        "current_session_key": request.session.session_key,
+        "token_count": AuthToken.objects.filter(user=user).count(),
+        "emails_off": sum(1 for on in email_preferences_for(user).values() if not on),
+    }
+    return render(request, "account/overview.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The caller's personal API tokens: create (secret shown once) and revoke."""

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,18 @@ class EntryForm(forms.ModelForm):
             # length and format validators still run.
             self.fields[name].required = True
             self.fields[name].validate = _accept_blank
+
+    def clean_started_on(self):
+        """The help says the project must be running: a start date after today is refused."""
+        started_on = self.cleaned_data.get("started_on")
+        if started_on and started_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("Enter the date the project started: it must be running already, not planned."),
+                code="future",
+            )
+        if started_on and started_on.year < 1990:
+            raise forms.ValidationError(_("Enter a start date after 1990."), code="too_old")
+        return started_on
 
 
 class EntryImageForm(forms.Form):

@@ -10,6 +10,10 @@ BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent / "screenshots"
 PASSWORD = "wego-demo-2026"  # noqa: S105 (the documented demo password)
 
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+# (user, file name, address); "-phone" pages are taken 390 px wide
 PAGES = [
     (None, "home", "/"),
     (None, "directory", "/members/?region=asia_pacific"),
@@ -20,7 +24,20 @@ PAGES = [
     (None, "numbers", "/numbers/"),
     ("seoul@demo.wego.local", "portal-applications", "/portal/applications/"),
     ("secretariat@demo.wego.local", "back-office", "/admin/"),
+    ("seoul@demo.wego.local", "member-home", "/portal/"),
+    ("seoul@demo.wego.local", "account", "/accounts/"),
+    ("secretariat@demo.wego.local", "review", "review"),
+    (None, "directory-phone", "/members/"),
+    ("seoul@demo.wego.local", "member-home-phone", "/portal/"),
 ]
+
+
+def open_review(page) -> None:
+    """The first application the demo secretariat officer has to review, on its review page."""
+    page.goto(BASE + "/admin/programs/application/?reviews=mine_outstanding")
+    page.locator("#result_list tbody tr th a").first.click()
+    page.get_by_role("link", name="Your review").click()
+    page.wait_for_load_state()
 
 
 def main() -> None:
@@ -32,8 +49,10 @@ def main() -> None:
         )
         contexts = {}
         for user, name, path in PAGES:
-            if user not in contexts:
-                context = browser.new_context(viewport={"width": 1280, "height": 800})
+            viewport = PHONE if name.endswith("-phone") else DESKTOP
+            key = (user, viewport["width"])
+            if key not in contexts:
+                context = browser.new_context(viewport=viewport)
                 if user:
                     page = context.new_page()
                     page.goto(f"{BASE}/accounts/login/")
@@ -41,9 +60,12 @@ def main() -> None:
                     page.get_by_label("Password").fill(PASSWORD)
                     page.get_by_role("button", name="Sign in").click()
                     page.wait_for_load_state()
-                contexts[user] = context
-            page = contexts[user].new_page()
-            page.goto(BASE + path)
+                contexts[key] = context
+            page = contexts[key].new_page()
+            if path == "review":
+                open_review(page)
+            else:
+                page.goto(BASE + path)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
             print("saved", name)
         browser.close()

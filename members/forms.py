@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import SmartCityArea
 from wego_portal.files import validate_image, validate_pdf
+from wego_portal.phones import PhoneNumberField
 
 from .enums import OrganizationRole
 from .models import MembershipApplication, Organization
@@ -51,8 +52,18 @@ class MembershipApplicationForm(forms.ModelForm):
             "motivation": _("What you hope to share with and gain from the WeGO network."),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons need no empty choice: none is selected until the person chooses.
+        member_type = self.fields["member_type"]
+        member_type.choices = [(value, label) for value, label in member_type.choices if value]
+        # A select's empty first option says what to do rather than "---------".
+        country = self.fields["country"]
+        country.choices = [("", _("Choose a country")), *list(country.choices)[1:]]
+
 
 class OrganizationProfileForm(forms.ModelForm):
+    contact_phone = PhoneNumberField(label=_("Public contact phone"), required=False)
     areas = forms.ModelMultipleChoiceField(
         queryset=SmartCityArea.objects.all(),
         required=False,

@@ -1,11 +1,11 @@
 """Every write on members, offices and membership applications.
-
 Views, admin actions, the API and management commands call these functions; each runs in one
 transaction and names its side effects in its docstring.
 """
 
 import datetime
 import logging
+from urllib.parse import urlencode
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -165,6 +165,7 @@ def organization_add_person(
     role: str,
     invited_by: User | None,
     preferred_language: str = "",
+    membership_approved_on: datetime.date | None = None,
 ) -> OrganizationUser:
     """Give a person a role in an organization, creating and inviting the account if needed.
 
@@ -196,6 +197,8 @@ def organization_add_person(
             "invited_by": invited_by,
             "role": link.get_role_display(),
             "action_url": url,
+            # Set when the invitation follows the approval of the membership application.
+            "membership_approved_on": membership_approved_on,
         },
         idempotency_key=f"organization-{organization.pk}-person-{user.pk}-{kind}",
         url=reverse("members:dashboard"),
@@ -212,7 +215,8 @@ def password_set_url(user: User) -> str:
             "key": default_token_generator.make_token(user),
         },
     )
-    return absolute_url(path)
+    # Once the password is set, sign-in continues to the welcome page with the next steps.
+    return absolute_url(f"{path}?{urlencode({'next': reverse('members:welcome')})}")
 
 
 # --- Membership applications -------------------------------------------------------------------
@@ -331,6 +335,7 @@ def membership_application_approve(
         role=OrganizationRole.PRIMARY_CONTACT,
         invited_by=approved_by,
         preferred_language=application.language,
+        membership_approved_on=excom_approved_on,
     )
     return organization
 

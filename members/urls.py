@@ -14,6 +14,7 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("join/submitted/", views.join_submitted, name="join_submitted"),
     path("portal/", views.dashboard, name="dashboard"),
+    path("portal/welcome/", views.welcome, name="welcome"),
     path(
         "portal/organizations/<slug:slug>/", views.portal_organization, name="portal_organization"
     ),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +19,7 @@ from wego_portal.worldmap import world_map_svg
 from . import selectors, services
 from .filters import DirectoryFilter
 from .forms import InviteColleagueForm, LogoForm, MembershipApplicationForm, OrganizationProfileForm
+from .home import member_home
 from .models import MembershipApplication, Office, Organization
 
 DIRECTORY_PAGE_SIZE = 24
@@ -161,8 +163,22 @@ def join_submitted(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.organizations_of_user(request.user)
-    return render(request, "members/dashboard.html", {"organizations": organizations})
+    """The member home, where sign-in lands: what needs attention now, each with its action."""
+    home = member_home(request.user)
+    return render(
+        request,
+        "members/dashboard.html",
+        {"home": home, "organizations": home.organizations, "now": timezone.now()},
+    )
+
+
+@login_required
+def welcome(request: HttpRequest) -> HttpResponse:
+    """Where an invitation ends once the password is set: who you act for, and next steps."""
+    home = member_home(request.user)
+    return render(
+        request, "members/welcome.html", {"home": home, "organizations": home.organizations}
+    )
 
 
 def _organization_for(request, slug: str, permission: str) -> Organization:

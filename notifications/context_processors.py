@@ -1,3 +1,5 @@
+import functools
+
 from django.http import HttpRequest
 
 
@@ -8,4 +10,5 @@ def unread_notices(request: HttpRequest) -> dict:
         return {}
     from .selectors import unread_count_for
 
-    return {"unread_notice_count": lambda: unread_count_for(user)}
+    # Counted once per response however often the page shows it (the header and its phone menu).
+    return {"unread_notice_count": functools.cache(lambda: unread_count_for(user))}

@@ -798,6 +798,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
                 "form": form,
                 "criteria": [(form[key], form[f"{key}_comment"], label) for key, label in CRITERIA],
                 "answers": sections.answers(application),
+                "attachments": selectors.application_attachments(application),
                 "opts": self.model._meta,
                 "original": application,
             },

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from members.enums import MemberType
 from members.models import Organization
 from wego_portal.files import validate_pdf
+from wego_portal.phones import PhoneNumberField
 
 from .enums import BudgetRange, Currency, MessageVisibility, PartnerType, Recommendation
 from .models import CRITERIA, Call, Review, SmartCityArea
@@ -151,10 +152,9 @@ class ContactForm(SectionForm):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(
+    contact_phone = PhoneNumberField(
         label=_("Phone number"),
         required=False,
-        max_length=50,
         help_text=_("With the country code, e.g. +63 78 652 1234."),
     )
 

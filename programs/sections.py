@@ -189,6 +189,18 @@ def sections_for(application: Application) -> list[Section]:
     return sections
 
 
+def mark_needed_to_submit(form, section: Section) -> None:
+    """Flag the fields a submission needs, so they are not labelled "(optional)".
+
+    Section forms accept a partial draft (no field is required to save), yet the application
+    cannot be submitted until these are answered: the labels say what is truly optional.
+    """
+    needed = {name for name, _question, message in section.questions if message}
+    for name, form_field in form.fields.items():
+        if name in needed:
+            form_field.needed_to_submit = True
+
+
 def get_section(application: Application, key: str) -> Section | None:
     return next((s for s in sections_for(application) if s.key == key), None)
 

@@ -298,6 +298,7 @@ def application_section(request: HttpRequest, pk: int, key: str) -> HttpResponse
                 else ComponentFormSet
             )
             formset = formset_class(prefix="components", initial=initial)
+    sections.mark_needed_to_submit(form, section)
     return render(
         request,
         "programs/application_section.html",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,11 +22,12 @@ class ReportRunAdmin(PortalModelAdmin):
         "language",
         "state",
         "progress_percent",
+        "published_at",
         "requested_by",
         "created_at",
         "links",
     ]
-    list_filter = ["state", "year"]
+    list_filter = ["state", "year", "language"]
     list_select_related = ["requested_by"]
     date_hierarchy = "created_at"
     fields = ["year", "language"]
@@ -39,6 +41,7 @@ class ReportRunAdmin(PortalModelAdmin):
             "language",
             "state",
             "progress",
+            "published_at",
             "message",
             "requested_by",
             "created_at",
@@ -71,6 +74,12 @@ class ReportRunAdmin(PortalModelAdmin):
                 '{} · <a href="{}">{}</a>', status, run.get_download_url(), _("Download PDF")
             )
         return status
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Generating a report has its own page (year, language, then progress)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse("reports:run_new"))
 
     def save_model(self, request: HttpRequest, obj: ReportRun, form, change: bool) -> None:
         if change:

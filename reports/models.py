@@ -16,13 +16,6 @@ class ReportRun(models.Model):
     """One generation of the annual report PDF of ``year`` (kept for download)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_("The report is written in this language, its PDF included."),
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -39,14 +32,26 @@ class ReportRun(models.Model):
     pdf = models.FileField(
         _("PDF"), storage=private_storage, upload_to="annual-reports/%Y/", blank=True
     )
+    # One of settings.LANGUAGES (checked by the request form; not a DB choice list, so that a
+    # new language needs no migration).
+    language = models.CharField(_("language"), max_length=10, default="en")
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("published on the portal"),
+        null=True,
+        blank=True,
+        help_text=_("Visitors can download a published run from “WeGO in numbers”."),
+    )
 
     class Meta:
         verbose_name = _("annual report run")
         verbose_name_plural = _("annual report runs")
         ordering = ["-created_at", "-id"]
-        permissions = [("view_annual_report", _("Can view the annual report"))]
+        permissions = [
+            ("view_annual_report", _("Can view the annual report")),
+            ("publish_reportrun", _("Can publish an annual report run")),
+        ]
         constraints = [
             choices_check("state", RunState),
             models.CheckConstraint(

@@ -55,7 +55,11 @@ def applications_by_status_per_call(user):
 
 @register_digest_provider(key="reports.pending_reviews")
 def pending_reviews(user):
-    """Assigned application reviews not yet completed, all reviewers together."""
+    """Assigned application reviews not yet completed by colleagues.
+
+    The reader's own open reviews are the programs app's "Your application reviews to
+    complete" line: counting them here again would show the same reviews twice.
+    """
     from django.urls import reverse
 
     from programs import workflow
@@ -64,14 +68,17 @@ def pending_reviews(user):
     if not _for_secretariat(user):
         return []
     review_steps = {step for steps in workflow.REVIEW_STEPS.values() for step in steps}
-    count = Review.objects.filter(
-        completed_at__isnull=True, application__status__in=review_steps
-    ).count()
+    count = (
+        Review.objects.filter(completed_at__isnull=True, application__status__in=review_steps)
+        .exclude(reviewer=user)
+        .count()
+    )
+    changelist = reverse("admin:programs_application_changelist")
     return [
         (
-            _("Application reviews assigned and not yet completed"),
+            _("Reviews assigned to colleagues and not yet completed"),
             count,
-            reverse("admin:programs_application_changelist"),
+            f"{changelist}?reviews=incomplete",
         )
     ]
 

@@ -9,3 +9,4 @@ rules.add_perm("reports.add_reportrun", is_secretariat)
 rules.add_perm("reports.change_reportrun", rules.always_deny)  # a run is a record
 rules.add_perm("reports.delete_reportrun", is_secretariat)
 rules.add_perm("reports.view_annual_report", is_secretariat)
+rules.add_perm("reports.publish_reportrun", is_secretariat)

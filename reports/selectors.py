@@ -441,3 +441,30 @@ def annual_report(year: int) -> dict:
         "programs": program_highlights(year),
         "awards": award_results(year),
     }
+
+
+def published_report_runs():
+    """The annual report PDFs offered to visitors: finished, published runs, newest year first."""
+    from .enums import RunState
+    from .models import ReportRun
+
+    return (
+        ReportRun.objects.filter(published_at__isnull=False, state=RunState.DONE)
+        .exclude(pdf="")
+        .order_by("-year", "language")
+    )
+
+
+PUBLISHED_REPORTS_CACHE_KEY = "reports:published"
+
+
+def published_reports_for_page() -> list[dict]:
+    """``published_report_runs`` as the numbers page lists them, cached until one is published
+    or withdrawn (the services delete the key)."""
+    from django.core.cache import cache
+
+    reports = cache.get(PUBLISHED_REPORTS_CACHE_KEY)
+    if reports is None:
+        reports = list(published_report_runs().values("pk", "year", "language"))
+        cache.set(PUBLISHED_REPORTS_CACHE_KEY, reports, 24 * 60 * 60)
+    return reports

@@ -17,9 +17,13 @@ from .models import ReportRun
 logger = logging.getLogger(__name__)
 
 
-def report_run_request(*, year: int, requested_by, language: str = "") -> ReportRun:
-    """Record a request for the annual report of ``year`` in ``language`` (English by default)
-    and queue its generation (``reports.add_reportrun``: the Secretariat).
+class ReportError(Exception):
+    """A report run cannot make the move asked for."""
+
+
+def report_run_request(*, year: int, requested_by, language: str = "en") -> ReportRun:
+    """Record a request for the annual report of ``year`` in ``language`` and queue its
+    generation (``reports.add_reportrun``: the Secretariat).
 
     Side effects: creates a queued ``ReportRun``; after commit, queues
     ``generate_annual_report_task`` with its id.
@@ -68,16 +72,15 @@ def report_run_generate(*, run: ReportRun) -> ReportRun:
     with the error message), saves the PDF file, sets ``finished_at``. Idempotent: a run that
     is already done is left as it is.
     """
+    from .selectors import annual_report
 
     if run.state == RunState.DONE:
         return run
     with translation.override(run.language):
-        return _generate(run)
+        return _generate(run, annual_report)
 
 
-def _generate(run: ReportRun) -> ReportRun:
-    from .selectors import annual_report
-
+def _generate(run: ReportRun, annual_report) -> ReportRun:
     try:
         report_run_progress(run=run, progress=10, message=_("Collecting the figures."))
         data = annual_report(run.year)
@@ -103,6 +106,45 @@ def _generate(run: ReportRun) -> ReportRun:
         run.finished_at = timezone.now()
         run.save(update_fields=["state", "message", "finished_at"])
     return run
+
+
+@transaction.atomic
+def report_run_publish(*, run: ReportRun, by) -> ReportRun:
+    """Make ``run``'s PDF the public annual report of its year and language.
+
+    Refuses a run that is not done (``ReportError``). Side effects: the run of the same year
+    and language published before is withdrawn, so visitors always get one report a year.
+    """
+    require(by, "reports.publish_reportrun", run)
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != RunState.DONE or not run.pdf:
+        raise ReportError(_("Only a finished PDF can be published."))
+    ReportRun.objects.filter(
+        year=run.year, language=run.language, published_at__isnull=False
+    ).exclude(pk=run.pk).update(published_at=None)
+    if run.published_at is None:
+        run.published_at = timezone.now()
+        run.save(update_fields=["published_at"])
+    transaction.on_commit(_forget_published_reports)
+    return run
+
+
+@transaction.atomic
+def report_run_unpublish(*, run: ReportRun, by) -> ReportRun:
+    """Withdraw ``run`` from the portal (its PDF stays available to staff)."""
+    require(by, "reports.publish_reportrun", run)
+    ReportRun.objects.filter(pk=run.pk).update(published_at=None)
+    run.published_at = None
+    transaction.on_commit(_forget_published_reports)
+    return run
+
+
+def _forget_published_reports() -> None:
+    from django.core.cache import cache
+
+    from .selectors import PUBLISHED_REPORTS_CACHE_KEY
+
+    cache.delete(PUBLISHED_REPORTS_CACHE_KEY)
 
 
 def render_pdf(html: str) -> bytes:

@@ -5,7 +5,10 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -36,9 +39,8 @@ def _check_broker() -> None:
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def run_checks() -> dict:
+    """Each check's state ("ok", "down", or "eager" for an absent broker) and the overall one."""
     results = {}
     for name, check in CHECKS.items():
         try:
@@ -54,4 +56,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
         body["down"] = down
     if settings.CELERY_TASK_ALWAYS_EAGER:
         body["checks"]["broker"] = "eager"
-    return JsonResponse(body, status=503 if down else 200)
+    return body
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For monitoring: the checks as JSON, 503 when any is down."""
+    body = run_checks()
+    return JsonResponse(body, status=503 if body["status"] != "ok" else 200)
+
+
+@never_cache
+@require_GET
+def status_page(request: HttpRequest) -> HttpResponse:
+    """For people: the same checks in words, with the JSON's address for monitoring."""
+    body = run_checks()
+    labels = {
+        "database": _("Database"),
+        "cache": _("Cache"),
+        "broker": _("Background tasks (e-mails, PDF reports)"),
+    }
+    states = {
+        "ok": _("Working"),
+        "down": _("Not working"),
+        "eager": _("Working (run within the web process)"),
+    }
+    checks = [
+        {"label": labels.get(name, name), "state": state, "text": states.get(state, state)}
+        for name, state in body["checks"].items()
+    ]
+    return render(
+        request,
+        "status.html",
+        {"ok": body["status"] == "ok", "checks": checks, "checked_at": timezone.now()},
+        status=503 if body["status"] != "ok" else 200,
+    )

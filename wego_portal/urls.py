@@ -5,11 +5,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import RateLimitedLoginView, api_tokens
+from accounts.views import RateLimitedLoginView, account_overview, api_tokens
 
-from .health import healthz
+from .health import healthz, status_page
 from .i18n import set_language
-from .views import HomeView
+from .views import HomeView, favicon
 
 # The admin login goes through allauth's login (rate limits, two-factor, e-mail verification).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -22,6 +22,7 @@ admin.site.index_template = "admin/wego_index.html"
 # Accept-Language).
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("wego_portal.api_urls")),
 ]
@@ -29,7 +30,9 @@ urlpatterns = [
 # Pages: English without a prefix, every other language under /<code>/.
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
+    path("status/", status_page, name="status"),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
+    path("accounts/", account_overview, name="account_overview"),
     path("accounts/", include("allauth.urls")),
     path("portal/api-tokens/", api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),

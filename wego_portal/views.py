@@ -1,3 +1,5 @@
+from django.http import HttpRequest, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -16,3 +18,8 @@ class HomeView(TemplateView):
             {"value": figures["offices"], "label": _("offices, with the Secretariat in Seoul")},
         ]
         return {**super().get_context_data(**kwargs), "stats": stats if figures["members"] else []}
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on every page (the admin's too): the site's SVG mark."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

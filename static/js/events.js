@@ -9,9 +9,11 @@
       var zone = node.getAttribute("data-event-zone");
       var moment = new Date(node.getAttribute("datetime"));
       if (!reader || !zone || reader === zone || isNaN(moment.getTime())) { return; }
-      var text = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-        weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
-        timeZoneName: "short"
+      // The portal's date style: "Monday 28 December 2026, 10:00" (day before month, 24-hour).
+      var lang = document.documentElement.lang || undefined;
+      var text = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, {
+        weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit",
+        minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
       }).format(moment);
       var holder = node.parentNode.querySelector(".event-local-time");
       if (!holder) {

@@ -25,7 +25,7 @@ def test_user_logs_in_with_email_and_password(client):
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("members:dashboard")
     assert client.session["_auth_user_id"] == str(person.pk)
 
 

@@ -64,6 +64,10 @@ def test_each_city_gets_a_submitted_application_with_a_pdf_a_draft_a_registratio
         "registrations": before["registrations"] + 2,
         "entries": before["entries"] + 2,
     }
+    questioned = Application.objects.get(
+        organization__slug="seoul", status=ApplicationStatus.CLARIFICATION_REQUESTED
+    )
+    assert questioned.messages.filter(kind="clarification_request").exists()
     assert "Demo data" in output and "secretariat reviews it" in output
 
 

@@ -104,6 +104,22 @@ def test_the_entry_form_explains_errors_and_keeps_input(client, edition, categor
     assert Entry.objects.count() == 0
 
 
+def test_a_project_start_date_in_the_future_is_refused(client, edition, category, seoul_editor):
+    client.force_login(seoul_editor)
+    next_year = timezone.localdate().year + 1
+
+    response = client.post(
+        reverse("awards:entry_create", args=["seoul", edition.year]),
+        {**FORM, "category": category.pk, "started_on": f"{next_year}-01-01"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["started_on"] == [
+        "Enter the date the project started: it must be running already, not planned."
+    ]
+    assert Entry.objects.count() == 0
+
+
 def test_entering_the_same_project_again_is_explained(client, draft, other_category, seoul_editor):
     client.force_login(seoul_editor)
 

@@ -160,6 +160,51 @@ def test_invitation_link_sets_a_password_and_the_member_signs_in(
     assert application.organization_name in dashboard.content.decode()
 
 
+def test_invitation_after_approval_says_so_and_ends_on_the_welcome_page(
+    client, mailoutbox, officer, django_capture_on_commit_callbacks
+):
+    application = MembershipApplicationFactory(
+        organization_name="Cauayan City", contact_email="ict@cauayan.test"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_application_approve(
+            application=application,
+            approved_by=officer,
+            excom_approved_on=datetime.date(2020, 11, 24),
+        )
+    mail = mailoutbox[-1]
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.body).group(0)
+
+    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    set_password = client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": "Smart-city-2026!", "password2": "Smart-city-2026!"},
+    )
+    sign_in = client.get(set_password.url, follow=True)
+    signed_in = client.post(
+        sign_in.redirect_chain[-1][0],
+        {"login": "ict@cauayan.test", "password": "Smart-city-2026!"},
+        follow=True,
+    )
+
+    assert "Cauayan City is a member of WeGO" in mail.subject
+    assert "the Executive Committee approved the membership of Cauayan City" in mail.body
+    assert set_password.url == reverse("members:welcome")
+    assert signed_in.redirect_chain[-1][0] == reverse("members:welcome")
+    html = signed_in.content.decode()
+    assert "Welcome to the WeGO Portal" in html
+    assert "you now act for Cauayan City" in html
+    application.refresh_from_db()
+    assert reverse("members:invite", args=[application.organization.slug]) in html
+
+
+def test_welcome_page_needs_sign_in(client):
+    response = client.get(reverse("members:welcome"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
 def test_approving_twice_is_refused(officer):
     application = MembershipApplicationFactory()
     services.membership_application_approve(

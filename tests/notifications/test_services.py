@@ -228,6 +228,23 @@ def test_kind_without_html_template_is_wrapped_in_the_layout_escaped(user, plain
     assert notification.body_text == "Plain text only:\n<i>evil</i> & co\n"
 
 
+def test_html_email_turns_addresses_and_links_into_links_and_still_escapes(user, plain_kind):
+    notification = notification_create(
+        kind=plain_kind.key,
+        recipient=user,
+        context={
+            "title": "Links",
+            "body": "See https://portal.wego.test/events/ or write to ask@wego.test <b>now</b>",
+        },
+        idempotency_key="plain-links",
+    )
+
+    html = notification.body_html
+    assert '<a href="https://portal.wego.test/events/" rel="nofollow">' in html
+    assert '<a href="mailto:ask@wego.test">ask@wego.test</a>' in html
+    assert "&lt;b&gt;now&lt;/b&gt;" in html
+
+
 # --- Bulk --------------------------------------------------------------------------------------
 
 

@@ -217,18 +217,20 @@ def test_mark_all_read_marks_only_the_users_notices(member_client, user):
 # --- Preferences -------------------------------------------------------------------------------
 
 
-def test_preferences_list_optional_kinds_and_mandatory_ones_disabled(member_client, user):
+def test_preferences_offer_optional_kinds_and_name_mandatory_ones_once(member_client, user):
     NotificationPreferenceFactory(user=user, kind="general.message", email_enabled=False)
 
     response = member_client.get(PREFERENCES)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<input type="checkbox" name="kind_account__security" disabled' in html
-    assert 'id="id_kind_account__security" checked>' in html
+    assert 'name="kind_account__security"' not in html  # mandatory: no checkbox to untick
     assert '<input type="checkbox" name="kind_general__message" aria-describedby' in html
     assert 'id="id_kind_general__message">' in html  # switched off: not checked
-    assert "Always sent: you cannot switch this off." in html
+    always = response.context["form"].always_sent
+    assert "Account security" in always
+    assert always.count("Invitation to the portal") == 1  # two kinds, one name
+    assert "kinds of e-mail are always sent" in html
     assert "Daily staff digest" not in html  # staff-only kind
     assert response.context["form"]["kind_general__message"].value() is False
 

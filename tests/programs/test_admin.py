@@ -12,7 +12,11 @@ from programs.enums import ApplicationKind, ApplicationStatus, MessageVisibility
 from programs.models import Application, Milestone, Review
 from tests.factories.accounts import UserFactory
 from tests.factories.members import OrganizationFactory
-from tests.factories.programs import ReviewFactory, SolutionFinderDetailsFactory
+from tests.factories.programs import (
+    ApplicationAttachmentFactory,
+    ReviewFactory,
+    SolutionFinderDetailsFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -303,6 +307,24 @@ def test_reviewers_are_assigned_and_score_and_the_page_shows_average_and_spread(
         Decimal("1.6"),
     )
     assert "Average 3.8 / 5, spread 1.6" in page.content.decode()
+
+
+def test_review_page_shows_the_answers_beside_the_form_with_documents_as_links(
+    client, reviewer, make_application
+):
+    application = make_application(kind=PI, status=S.UNDER_REVIEW)
+    ReviewFactory(application=application, reviewer=reviewer)
+    attachment = ApplicationAttachmentFactory(application=application, original_name="budget.pdf")
+    client.force_login(reviewer)
+
+    html = client.get(
+        reverse("admin:programs_application_review", args=[application.pk])
+    ).content.decode()
+
+    layout = html.split('<div class="wego-review">', 1)[1]
+    assert layout.index("The city's answers") < layout.index('<form method="post"')
+    assert f'<a href="{attachment.get_absolute_url()}">budget.pdf</a>' in html
+    assert 'class="wego-review__cancel"' in html
 
 
 def test_a_score_outside_1_to_5_is_refused(client, reviewer, make_application):

@@ -34,16 +34,20 @@ def test_applications_by_status_per_call(secretariat):
     ]
 
 
-def test_pending_reviews_counts_incomplete_reviews_of_applications_in_review(secretariat):
+def test_pending_reviews_counts_colleagues_incomplete_reviews_of_applications_in_review(
+    secretariat,
+):
     ReviewFactory.create_batch(2, application__status=ApplicationStatus.UNDER_REVIEW)
     ReviewFactory(application__status=ApplicationStatus.DECLINED)
+    # The reader's own open review is the programs line "Your application reviews to complete".
+    ReviewFactory(application__status=ApplicationStatus.UNDER_REVIEW, reviewer=secretariat)
 
     [(label, count, url)] = lines.pending_reviews(secretariat)
 
     assert (label, count, url) == (
-        "Application reviews assigned and not yet completed",
+        "Reviews assigned to colleagues and not yet completed",
         2,
-        "/admin/programs/application/",
+        "/admin/programs/application/?reviews=incomplete",
     )
 
 

@@ -56,7 +56,8 @@ def test_numbers_page_query_count_constant(client, db, django_assert_num_queries
     OrganizationFactory.create_batch(members, joined_on=datetime.date(2020, 3, 1))
     EventFactory.create_batch(members, participant_count=10)
 
-    with django_assert_num_queries(5):
+    # Five for the figures, one for the published annual reports (each cached afterwards).
+    with django_assert_num_queries(6):
         response = client.get(NUMBERS_URL)
 
     assert response.status_code == 200
@@ -187,3 +188,73 @@ def test_run_download_404_until_done(client, secretariat):
     response = client.get(reverse("reports:run_download", args=[run.pk]))
 
     assert response.status_code == 404
+
+
+# --- Publishing a run --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def finished_run(db):
+    run = ReportRunFactory(state=RunState.DONE, progress=100, year=2020)
+    run.pdf.save("report.pdf", ContentFile(b"%PDF-1.7 report"))
+    return run
+
+
+def test_publishing_a_run_offers_it_to_visitors(client, secretariat, finished_run):
+    client.force_login(secretariat)
+
+    response = client.post(
+        reverse("reports:run_publish", args=[finished_run.pk]), {"action": "publish"}
+    )
+    client.logout()
+    numbers = client.get(NUMBERS_URL).content.decode()
+    download = client.get(reverse("reports:published_pdf", args=[finished_run.pk]))
+
+    finished_run.refresh_from_db()
+    assert response.status_code == 302
+    assert finished_run.published_at is not None
+    assert reverse("reports:published_pdf", args=[finished_run.pk]) in numbers
+    assert "WeGO annual report 2020" in numbers
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 report"
+
+
+def test_publishing_replaces_the_report_of_the_same_year(client, secretariat, finished_run):
+    newer = ReportRunFactory(state=RunState.DONE, progress=100, year=2020)
+    newer.pdf.save("report.pdf", ContentFile(b"%PDF-1.7 newer"))
+    client.force_login(secretariat)
+
+    client.post(reverse("reports:run_publish", args=[finished_run.pk]), {"action": "publish"})
+    client.post(reverse("reports:run_publish", args=[newer.pk]), {"action": "publish"})
+
+    finished_run.refresh_from_db()
+    newer.refresh_from_db()
+    assert finished_run.published_at is None
+    assert newer.published_at is not None
+    assert client.get(reverse("reports:published_pdf", args=[finished_run.pk])).status_code == 404
+
+
+def test_unpublished_or_unfinished_runs_are_not_public(client, secretariat, finished_run):
+    queued = ReportRunFactory(state=RunState.QUEUED)
+    client.force_login(secretariat)
+
+    refused = client.post(reverse("reports:run_publish", args=[queued.pk]), {"action": "publish"})
+
+    queued.refresh_from_db()
+    assert queued.published_at is None
+    assert refused.status_code == 302
+    client.logout()
+    assert client.get(reverse("reports:published_pdf", args=[finished_run.pk])).status_code == 404
+    assert client.get(reverse("reports:published_pdf", args=[queued.pk])).status_code == 404
+
+
+def test_only_the_secretariat_publishes(client, finished_run):
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.post(
+        reverse("reports:run_publish", args=[finished_run.pk]), {"action": "publish"}
+    )
+
+    finished_run.refresh_from_db()
+    assert response.status_code == 404
+    assert finished_run.published_at is None

@@ -473,6 +473,16 @@ def _report_run(w):
     return Case(kwargs={"pk": run.pk})
 
 
+def _published_report_run(w):
+    from django.utils import timezone
+
+    from reports.models import ReportRun
+
+    case = _report_run(w)
+    ReportRun.objects.filter(pk=case.kwargs["pk"]).update(published_at=timezone.now())
+    return case
+
+
 def _report_run_object(w):
     from reports.models import ReportRun
 
@@ -757,6 +767,11 @@ RULES: dict[str, Rule] = {
     "reports:run": Rule(build=_report_run),
     "reports:run_status": Rule(build=_report_run),
     "reports:run_download": Rule(build=_report_run, download=True),
+    "reports:run_publish": Rule(build=_report_run, method="POST"),
+    # A published report is for everyone; an unpublished run's PDF stays private.
+    "reports:published_pdf": Rule(
+        build=_published_report_run, public=True, private_variant=_report_run, download=True
+    ),
     # Notifications: the recipient only (the secretariat reads them in the admin outbox).
     "notifications:open": Rule(build=_notification, note="personal inbox"),
     "notifications:read": Rule(build=_notification, note="personal inbox"),

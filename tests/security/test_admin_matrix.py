@@ -400,6 +400,7 @@ NAMED = {
     "health.moderate_initiatives": lambda w, p: None,
     "health.handle_inquiries": lambda w, p: None,
     "notifications.retry_notification": lambda w, p: None,
+    "reports.publish_reportrun": lambda w, p: None,
 }
 
 

@@ -33,7 +33,9 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def production():
-    result = _run(["-c", PROBE], PRODUCTION_ENV)
+    # The probe's 404 page is the portal's own template; without `collectstatic` here there is
+    # no static manifest to look its stylesheet up in, so the probe uses plain static names.
+    result = _run(["-c", PROBE], {**PRODUCTION_ENV, "DJANGO_STATIC_MANIFEST": "false"})
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -118,3 +118,16 @@ def test_laptop_defaults_use_sqlite_eager_tasks_and_console_email():
         "django.core.mail.backends.console.EmailBackend",
         "True",
     ]
+
+
+def test_site_url_follows_the_port_make_run_serves():
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+
+    on_8119 = _run(["-c", f"import django; django.setup(); {code}"], {"PORT": "8119"})
+    explicit = _run(
+        ["-c", f"import django; django.setup(); {code}"],
+        {"PORT": "8119", "SITE_URL": "https://portal.wego.test"},
+    )
+
+    assert on_8119.stdout.strip() == "http://127.0.0.1:8119"
+    assert explicit.stdout.strip() == "https://portal.wego.test"

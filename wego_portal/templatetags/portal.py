@@ -49,3 +49,24 @@ def datetime_tz(value):
     from wego_portal.i18n import datetime_with_zone
 
     return datetime_with_zone(value) if value else ""
+
+
+@register.simple_tag
+def admin_sections(app_list, user):
+    """The admin index's apps regrouped by the Secretariat's work (see admin_sections.py)."""
+    from wego_portal.admin_sections import grouped_app_list
+
+    return grouped_app_list(app_list, user)
+
+
+@register.simple_tag
+def safe_static(path: str) -> str:
+    """``{% static %}`` that never raises: the 500 page must render even on a broken deploy
+    (a missing manifest entry falls back to the file's plain name, which is also served)."""
+    from django.conf import settings
+    from django.templatetags.static import static
+
+    try:
+        return static(path)
+    except ValueError:
+        return settings.STATIC_URL + path
