@@ -308,7 +308,7 @@ class CeleryProcesses:
 def celery_processes(tmp_path, private_redis, smtp_sink):
     """Worker and beat environment: the test database, the private broker, the faulty SMTP.
 
-    Production defaults for leases and the sweeper (30 s lease, a sweep every 15 s) unless a
+    Production defaults for leases and the sweeper (30 s lease, a sweep every 10 s) unless a
     test overrides them in ``celery_processes.env`` before starting a process.
     """
     database = connection.settings_dict

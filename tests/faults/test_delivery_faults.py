@@ -92,9 +92,10 @@ def test_one_greylisted_recipient_is_deferred_alone_and_the_batch_goes_on(
         Notification.objects.filter(pk__in=ids).values_list("idempotency_key", flat=True)
     )
     assert smtp_sink.duplicates() == 0
-    assert Notification.objects.filter(pk__in=ids).exclude(pk=waiting.pk).filter(
-        attempts=1
-    ).count() == 199
+    assert (
+        Notification.objects.filter(pk__in=ids).exclude(pk=waiting.pk).filter(attempts=1).count()
+        == 199
+    )
 
 
 def test_a_relay_dropping_every_25th_connection_delivers_all_with_duplicates_only_for_drops(
@@ -135,9 +136,7 @@ def test_temporary_failures_for_a_while_and_refused_addresses(
     with broker(private_redis.url):
         ids = _queue(addresses, run)
     deliverable = list(Notification.objects.filter(pk__in=ids).exclude(to_email__in=refused))
-    wait_until(
-        _all_sent([n.pk for n in deliverable]), timeout=90, what="every deliverable message"
-    )
+    wait_until(_all_sent([n.pk for n in deliverable]), timeout=90, what="every deliverable message")
     wait_until(
         lambda: _states(ids).get(NotificationState.FAILED) == 5,
         timeout=30,
@@ -157,7 +156,7 @@ def test_temporary_failures_for_a_while_and_refused_addresses(
 def test_a_worker_killed_mid_batch_is_recovered_within_a_minute_of_its_replacement(
     smtp_sink, private_redis, celery_processes
 ):
-    """SIGKILL with production lease and sweeper settings (30 s lease, sweep every 15 s)."""
+    """SIGKILL with production lease and sweeper settings (30 s lease, sweep every 10 s)."""
     run = uuid.uuid4().hex[:8]
     smtp_sink.delay = 0.02
     worker = celery_processes.worker()

@@ -314,7 +314,7 @@ CELERY_TASK_ROUTES = {
 # the sweeper runs, how long a queued row waits for its task before it is published again, and
 # how often one row is attempted (backoff 30 s doubling, capped at an hour).
 NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=30)
-NOTIFICATIONS_SWEEP_SECONDS = env.float("NOTIFICATIONS_SWEEP_SECONDS", default=15.0)
+NOTIFICATIONS_SWEEP_SECONDS = env.float("NOTIFICATIONS_SWEEP_SECONDS", default=10.0)
 NOTIFICATIONS_REPUBLISH_AFTER_SECONDS = env.int(
     "NOTIFICATIONS_REPUBLISH_AFTER_SECONDS", default=120
 )
