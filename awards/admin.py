@@ -260,7 +260,12 @@ class EditionAdmin(PortalModelAdmin):
             if form.is_valid():
                 try:
                     services.entry_record_result(
-                        entry=entry, result=form.cleaned_data["result"], recorded_by=request.user
+                        entry=entry,
+                        result=form.cleaned_data["result"],
+                        recorded_by=request.user,
+                        expected_result=form.cleaned_data["expected_result"]
+                        if "expected_result" in request.POST
+                        else None,
                     )
                 except services.AwardsError as exc:
                     self.message_user(request, f"{entry}: {exc}", messages.ERROR)

@@ -172,6 +172,12 @@ class ResultForm(forms.Form):
         choices=[("", _("No award")), *Entry._meta.get_field("result").choices],
         required=False,
     )
+    # The result shown when the officer chose ("" = none yet): refused if it changed meanwhile.
+    expected_result = forms.ChoiceField(
+        choices=[("", ""), *Entry._meta.get_field("result").choices],
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
 
 class StageMoveForm(forms.Form):

@@ -70,7 +70,7 @@ def check_expected_status(
     changing anything. ``labels`` maps statuses to their display names (``dict(Status.choices)``).
     Raises ``error`` (a ``ChangedMeanwhile``) when ``expected`` is given and differs.
     """
-    if expected is None or expected == "":
+    if expected is None:
         return
     if str(current) != str(expected):
         raise error(expected=str(expected), current=str(current), label=_label(labels))
