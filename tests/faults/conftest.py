@@ -38,6 +38,17 @@ requires_rig = pytest.mark.skipif(
 )
 
 
+#: One line per fault case, printed in pytest's summary (also without ``-s``).
+REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if REPORT:
+        terminalreporter.section("fault injection")
+        for line in REPORT:
+            terminalreporter.write_line(line)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ from django.db.models import Count
 from notifications.enums import NotificationState
 from notifications.models import Notification
 from notifications.services import notification_create_bulk
-from tests.faults.conftest import broker, requires_rig, wait_until
+from tests.faults.conftest import REPORT, broker, requires_rig, wait_until
 
 pytestmark = [
     requires_rig,
@@ -50,8 +50,8 @@ def _all_sent(ids: list[int]):
 
 def _report(case: str, sink, ids, **figures) -> None:
     keys = sink.keys()
-    print(
-        f"\n[faults] {case}: {len(ids)} notifications, {len(keys)} distinct delivered, "
+    REPORT.append(
+        f"{case}: {len(ids)} notifications, {len(keys)} distinct delivered, "
         f"{sum(keys.values())} messages received, {sink.duplicates()} duplicates, "
         f"{sink.drops} dropped connections, refusals {dict(sink.refusals)}"
         + "".join(f", {name} {value}" for name, value in figures.items())

@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 
 from tests.factories.events import EventFactory
 from tests.factories.members import OrganizationFactory
-from tests.faults.conftest import requires_rig
+from tests.faults.conftest import REPORT, requires_rig
 
 pytestmark = [requires_rig, pytest.mark.django_db]
 
@@ -45,7 +45,11 @@ def test_pages_and_api_answer_while_the_cache_redis_is_stopped(private_redis, ca
         health_up = client.get("/healthz")
         after = {path: client.get(path).status_code for path in PAGES}
 
-    print(f"\n[faults] cache Redis stopped: {[r.status_code for r in down.values()]}")
+    REPORT.append(
+        "cache Redis stopped: "
+        + ", ".join(f"{path} {r.status_code}" for path, r in down.items())
+        + f"; /healthz {health_down.status_code} {json.loads(health_down.content)['status']}"
+    )
     assert up == dict.fromkeys(PAGES, 200)
     assert {path: r.status_code for path, r in down.items()} == dict.fromkeys(PAGES, 200)
     assert "Seoul Metropolitan Government" in down["/members/"].text
