@@ -30,6 +30,12 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = previous
 
 
+def _flush_routes() -> None:
+    """Celery builds its router once: rebuild it from the current ``task_routes``."""
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
+
+
 @pytest.fixture
 def celery_worker_on_redis():
     """A real worker thread consuming a private queue on the real Redis broker.
@@ -50,6 +56,7 @@ def celery_worker_on_redis():
     celery_app.conf.task_routes = {
         "notifications.tasks.sweep_outbox_task": {"queue": sweep_queue},
     }
+    _flush_routes()
     try:
         with start_worker(
             celery_app,
@@ -65,6 +72,7 @@ def celery_worker_on_redis():
             celery_app.conf.task_default_queue,
             celery_app.conf.task_routes,
         ) = previous
+        _flush_routes()
         with celery_app.connection_for_write() as conn:
             conn.default_channel.client.delete(
                 *[

@@ -223,8 +223,8 @@ def broker(url: str):
     previous = (conf.broker_url, conf.task_always_eager)
 
     def reset_pools():
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
+        # The pools are kombu's shared ones (keyed by broker URL): forget them, never close
+        # them, or the next user of the same broker gets a closed pool.
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 

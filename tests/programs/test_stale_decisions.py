@@ -11,7 +11,7 @@ from notifications.models import Notification
 from programs import services
 from programs.enums import ApplicationKind, ApplicationStatus
 from programs.errors import ApplicationChangedMeanwhile
-from programs.models import Application, ApplicationTransition
+from programs.models import Application, ApplicationTransition, SmartCityArea
 from tests.factories.programs import CallFactory
 from wego_portal.stale_decisions import (
     ChangedMeanwhile,
@@ -23,6 +23,16 @@ S = ApplicationStatus
 PI = ApplicationKind.PROJECT_IMPLEMENTER
 SF = ApplicationKind.SOLUTION_FINDER
 STATUS_NOTICE = "programs.application.status_changed"
+
+
+@pytest.fixture
+def areas(db):
+    """The area the applications need (an earlier test that commits may have flushed the
+    areas the migrations load)."""
+    area, _created = SmartCityArea.objects.get_or_create(
+        slug="water-management", defaults={"name": "Water management"}
+    )
+    return {area.slug: area}
 
 
 def _move_url(application, status):
