@@ -181,6 +181,8 @@ class ResultForm(forms.Form):
 
 
 class StageMoveForm(forms.Form):
+    # The stage the officer saw: the move is refused if the edition moved meanwhile.
+    expected_stage = forms.CharField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note for the record (optional)"),
         required=False,

@@ -90,7 +90,16 @@ class EntryChangedMeanwhile(EntryError, ChangedMeanwhile):
 
 
 class ResultsError(AwardsError):
-    pass
+    """A results or stage operation the edition's state does not allow."""
+
+
+class EditionChangedMeanwhile(ResultsError, ChangedMeanwhile):
+    """The edition is not at the stage the officer saw: nothing was changed."""
+
+    default_message = gettext_lazy(
+        "This edition changed meanwhile: it is now at the stage “%(current)s”. Nothing was "
+        "changed; look at it again and decide."
+    )
 
 
 def absolute_url(path: str) -> str:
@@ -545,19 +554,33 @@ def _record_stage(
 
 
 @transaction.atomic
-def edition_move(*, edition: Edition, to_stage: str, by: User, note: str = "") -> Edition:
+def edition_move(
+    *,
+    edition: Edition,
+    to_stage: str,
+    by: User,
+    note: str = "",
+    expected_stage: str | None = None,
+) -> Edition:
     """Move an edition to its next (or previous) stage along ``STAGE_TRANSITIONS``.
 
     Guards: opening needs the entry dates (deadline still ahead) and the categories; judging
     starts after the entry deadline; "results recorded" needs at least one recorded award and
     closes the judging panel; going back from "results recorded" to judging reopens the panel.
-    Publishing goes through ``edition_publish_results``. Side effects: an
-    ``EditionTransition`` row (who, when, from, to, note).
+    Publishing goes through ``edition_publish_results``. ``expected_stage``: the stage the
+    officer saw (refused, ``EditionChangedMeanwhile``, if the edition moved meanwhile). Side
+    effects: an ``EditionTransition`` row (who, when, from, to, note).
     """
     if to_stage == Stage.PUBLISHED:
         return edition_publish_results(edition=edition, published_by=by, note=note)
     require(by, "awards.move_edition", edition)
     edition = _locked_edition(edition)
+    check_expected_status(
+        current=edition.stage,
+        expected=expected_stage,
+        error=EditionChangedMeanwhile,
+        labels=dict(Stage.choices),
+    )
     if to_stage not in STAGE_TRANSITIONS.get(edition.stage, ()):
         raise ResultsError(
             _wrong_stage(

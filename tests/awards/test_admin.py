@@ -248,3 +248,20 @@ def test_a_result_recorded_meanwhile_by_a_colleague_is_not_overwritten(client, j
     seoul_entry.refresh_from_db()
     assert seoul_entry.result == Result.WINNER
     assert "This entry changed meanwhile: it is now “Winner”." in response.content.decode()
+
+
+def test_a_stage_move_on_a_stale_page_is_refused(client, judged, secretariat):
+    seoul_entry, _makati_entry = judged
+    edition = seoul_entry.edition
+    client.force_login(secretariat)
+    services.entry_record_result(entry=seoul_entry, result=Result.WINNER, recorded_by=secretariat)
+    move = reverse("admin:awards_edition_move", args=[edition.pk, Stage.RESULTS_RECORDED])
+    ask = client.get(move)
+    assert f'name="expected_stage" value="{Stage.JUDGING}"' in ask.content.decode()
+    services.edition_move(edition=edition, to_stage=Stage.RESULTS_RECORDED, by=secretariat)
+
+    # Seeing "judging", the officer confirms; meanwhile it moved on: nothing happens twice.
+    response = client.post(move, {"expected_stage": Stage.JUDGING, "note": ""}, follow=True)
+
+    assert "This edition changed meanwhile" in response.content.decode()
+    assert edition.transitions.filter(to_stage=Stage.RESULTS_RECORDED).count() == 1
