@@ -420,15 +420,21 @@ class MembershipApplicationAdmin(PortalModelAdmin):
                         pk__in=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
                     )
                 )
-            seen = {a.pk: request.POST.get(f"{EXPECTED_STATUS}_{a.pk}") for a in applications}
-            pending = [a for a in applications if seen[a.pk]]
+            seen = {
+                a.pk: request.POST.get(f"{EXPECTED_STATUS}_{a.pk}") or None for a in applications
+            }
+            pending = [
+                a
+                for a in applications
+                if seen[a.pk] is not None or a.status == ApplicationStatus.PENDING
+            ]
         form = form_class(request.POST if confirmed else None)
         if form.is_bound and form.is_valid():
             done = 0
             for application in pending:
                 try:
                     self._decide_one(
-                        request, application, decision, form.cleaned_data, seen[application.pk]
+                        request, application, decision, form.cleaned_data, seen.get(application.pk)
                     )
                 except services.MembershipError as exc:
                     self.message_user(
