@@ -69,10 +69,11 @@ check-deploy: venv ## Run `check --deploy` under production settings with throw-
 	DJANGO_ENV=production DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	DJANGO_ALLOWED_HOSTS=portal.example.org DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wego} \
-	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) manage.py check --deploy --fail-level WARNING
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:6379/1} \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
-worker: venv ## Run a Celery worker (needs REDIS_URL)
-	$(BIN)/celery -A wego_portal worker -l info
+worker: venv ## Run a Celery worker on the default and the sweeper queue (needs REDIS_URL)
+	$(BIN)/celery -A wego_portal worker -l info -Q celery,outbox-sweep
 
 beat: venv ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A wego_portal beat -l info

@@ -218,11 +218,18 @@ class EditionAdmin(TranslationAdmin, PortalModelAdmin):
             raise Http404
         if stage == Stage.PUBLISHED:
             return HttpResponseRedirect(reverse("admin:awards_edition_publish", args=[pk]))
-        form = StageMoveForm(request.POST if request.method == "POST" else None)
+        form = StageMoveForm(
+            request.POST if request.method == "POST" else None,
+            initial={"expected_stage": edition.stage},
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.edition_move(
-                    edition=edition, to_stage=stage, by=request.user, note=form.cleaned_data["note"]
+                    edition=edition,
+                    to_stage=stage,
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                    expected_stage=form.cleaned_data["expected_stage"] or None,
                 )
             except services.AwardsError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
@@ -261,7 +268,12 @@ class EditionAdmin(TranslationAdmin, PortalModelAdmin):
             if form.is_valid():
                 try:
                     services.entry_record_result(
-                        entry=entry, result=form.cleaned_data["result"], recorded_by=request.user
+                        entry=entry,
+                        result=form.cleaned_data["result"],
+                        recorded_by=request.user,
+                        expected_result=form.cleaned_data["expected_result"]
+                        if "expected_result" in request.POST
+                        else None,
                     )
                 except services.AwardsError as exc:
                     self.message_user(request, f"{entry}: {exc}", messages.ERROR)

@@ -172,9 +172,17 @@ class ResultForm(forms.Form):
         choices=[("", _("No award")), *Entry._meta.get_field("result").choices],
         required=False,
     )
+    # The result shown when the officer chose ("" = none yet): refused if it changed meanwhile.
+    expected_result = forms.ChoiceField(
+        choices=[("", ""), *Entry._meta.get_field("result").choices],
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
 
 class StageMoveForm(forms.Form):
+    # The stage the officer saw: the move is refused if the edition moved meanwhile.
+    expected_stage = forms.CharField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note for the record (optional)"),
         required=False,

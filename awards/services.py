@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from members.models import Organization
 from notifications.services import notification_create, notification_create_bulk
 from wego_portal.files import normalised_image
 from wego_portal.permissions import require
+from wego_portal.stale_decisions import ChangedMeanwhile, check_expected_status
 
 from . import selectors
 from .enums import STAGE_TRANSITIONS, EntryStatus, Result, Stage
@@ -79,8 +80,26 @@ class JudgingError(AwardsError):
     pass
 
 
+class EntryChangedMeanwhile(EntryError, ChangedMeanwhile):
+    """The entry is not in the state its author saw: nothing was changed."""
+
+    default_message = gettext_lazy(
+        "This entry changed meanwhile: it is now “%(current)s”. Nothing was changed; "
+        "look at it again and decide."
+    )
+
+
 class ResultsError(AwardsError):
-    pass
+    """A results or stage operation the edition's state does not allow."""
+
+
+class EditionChangedMeanwhile(ResultsError, ChangedMeanwhile):
+    """The edition is not at the stage the officer saw: nothing was changed."""
+
+    default_message = gettext_lazy(
+        "This edition changed meanwhile: it is now at the stage “%(current)s”. Nothing was "
+        "changed; look at it again and decide."
+    )
 
 
 def absolute_url(path: str) -> str:
@@ -261,13 +280,22 @@ def entry_submit(*, entry: Entry, submitted_by: User) -> Entry:
 
 
 @transaction.atomic
-def entry_withdraw(*, entry: Entry, withdrawn_by: User) -> Entry:
+def entry_withdraw(
+    *, entry: Entry, withdrawn_by: User, expected_status: str | None = None
+) -> Entry:
     """Withdraw a draft or submitted entry before the results are published.
 
     The project may then be entered again while the edition is open. Side effects: records the
-    withdrawal time; removes any result recorded for it.
+    withdrawal time; removes any result recorded for it. ``expected_status``: the status the
+    city saw (refused, ``EntryChangedMeanwhile``, if it changed meanwhile).
     """
     entry = _locked(entry)
+    check_expected_status(
+        current=entry.status,
+        expected=expected_status,
+        error=EntryChangedMeanwhile,
+        labels=dict(EntryStatus.choices),
+    )
     if entry.status == EntryStatus.WITHDRAWN:
         raise EntryError(_("This entry was already withdrawn."))
     if entry.edition.results_published:
@@ -526,19 +554,33 @@ def _record_stage(
 
 
 @transaction.atomic
-def edition_move(*, edition: Edition, to_stage: str, by: User, note: str = "") -> Edition:
+def edition_move(
+    *,
+    edition: Edition,
+    to_stage: str,
+    by: User,
+    note: str = "",
+    expected_stage: str | None = None,
+) -> Edition:
     """Move an edition to its next (or previous) stage along ``STAGE_TRANSITIONS``.
 
     Guards: opening needs the entry dates (deadline still ahead) and the categories; judging
     starts after the entry deadline; "results recorded" needs at least one recorded award and
     closes the judging panel; going back from "results recorded" to judging reopens the panel.
-    Publishing goes through ``edition_publish_results``. Side effects: an
-    ``EditionTransition`` row (who, when, from, to, note).
+    Publishing goes through ``edition_publish_results``. ``expected_stage``: the stage the
+    officer saw (refused, ``EditionChangedMeanwhile``, if the edition moved meanwhile). Side
+    effects: an ``EditionTransition`` row (who, when, from, to, note).
     """
     if to_stage == Stage.PUBLISHED:
         return edition_publish_results(edition=edition, published_by=by, note=note)
     require(by, "awards.move_edition", edition)
     edition = _locked_edition(edition)
+    check_expected_status(
+        current=edition.stage,
+        expected=expected_stage,
+        error=EditionChangedMeanwhile,
+        labels=dict(Stage.choices),
+    )
     if to_stage not in STAGE_TRANSITIONS.get(edition.stage, ()):
         raise ResultsError(
             _wrong_stage(
@@ -580,15 +622,25 @@ def _deadline(edition: Edition) -> str:
 
 
 @transaction.atomic
-def entry_record_result(*, entry: Entry, result: str, recorded_by: User) -> Entry:
+def entry_record_result(
+    *, entry: Entry, result: str, recorded_by: User, expected_result: str | None = None
+) -> Entry:
     """Record a submitted entry as winner or special mention ("" clears it), before publishing.
 
     Only while the edition is judged, after its entry deadline (``awards.record_results``).
-    Side effects: records when; nothing is visible to anyone outside the secretariat until
+    ``expected_result`` is the result the officer saw ("" for none): refused
+    (``EntryChangedMeanwhile``) when a colleague recorded another one meanwhile. Side effects:
+    records when; nothing is visible to anyone outside the secretariat until
     ``edition_publish_results``.
     """
     require(recorded_by, "awards.record_results", entry)
     entry = _locked(entry)
+    check_expected_status(
+        current=entry.result,
+        expected=expected_result,
+        error=EntryChangedMeanwhile,
+        labels={"": _("No award"), **dict(Result.choices)},
+    )
     if result and result not in Result.values:
         raise ResultsError(_("Unknown result."))
     edition = entry.edition

@@ -407,7 +407,11 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk, "awards.change_award_entry")
     if request.method == "POST":
         try:
-            services.entry_withdraw(entry=entry, withdrawn_by=request.user)
+            services.entry_withdraw(
+                entry=entry,
+                withdrawn_by=request.user,
+                expected_status=request.POST.get("expected_status") or None,
+            )
         except services.EntryError as exc:
             messages.error(request, str(exc))
         else:

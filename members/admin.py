@@ -20,6 +20,7 @@ from wego_portal.admin import (
     PortalTabularInline,
 )
 from wego_portal.files import private_file_response
+from wego_portal.stale_decisions import EXPECTED_STATUS
 
 from . import services
 from .enums import ApplicationStatus, OrganizationStatus
@@ -375,16 +376,20 @@ class MembershipApplicationAdmin(PortalModelAdmin):
         "reject": (_("Decline membership applications"), RejectionForm),
     }
 
-    def _decide_one(self, request, application, decision: str, data) -> None:
+    def _decide_one(self, request, application, decision: str, data, expected_status) -> None:
         if decision == "approve":
             services.membership_application_approve(
                 application=application,
                 approved_by=request.user,
                 excom_approved_on=data["excom_approved_on"],
+                expected_status=expected_status,
             )
         else:
             services.membership_application_reject(
-                application=application, rejected_by=request.user, reason=data["reason"]
+                application=application,
+                rejected_by=request.user,
+                reason=data["reason"],
+                expected_status=expected_status,
             )
 
     @staticmethod
@@ -405,13 +410,36 @@ class MembershipApplicationAdmin(PortalModelAdmin):
     def _decide(self, request, applications, decision: str, *, action="", done_url=None):
         """Confirm the decision (EXCOM date or message), then call the service for each."""
         title, form_class = self.DECISIONS[decision]
+        confirmed = request.POST.get("confirmed") == "yes"
         pending = [a for a in applications if a.status == ApplicationStatus.PENDING]
-        form = form_class(request.POST if request.POST.get("confirmed") == "yes" else None)
+        seen: dict[int, str | None] = {}
+        if confirmed:
+            # The applications listed on the confirmation page, each with the status shown
+            # there (expected_status_<pk>): one decided meanwhile by a colleague is refused
+            # with a message. An action's selection is read again in this user's scope, since
+            # the list's filters may hide an application decided meanwhile.
+            if action:
+                applications = list(
+                    self.get_queryset(request).filter(
+                        pk__in=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+                    )
+                )
+            seen = {
+                a.pk: request.POST.get(f"{EXPECTED_STATUS}_{a.pk}") or None for a in applications
+            }
+            pending = [
+                a
+                for a in applications
+                if seen[a.pk] is not None or a.status == ApplicationStatus.PENDING
+            ]
+        form = form_class(request.POST if confirmed else None)
         if form.is_bound and form.is_valid():
             done = 0
             for application in pending:
                 try:
-                    self._decide_one(request, application, decision, form.cleaned_data)
+                    self._decide_one(
+                        request, application, decision, form.cleaned_data, seen.get(application.pk)
+                    )
                 except services.MembershipError as exc:
                     self.message_user(
                         request, f"{application.organization_name}: {exc}", messages.ERROR

@@ -16,12 +16,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import user_get_or_create_verified
 from notifications.services import notification_create
 from wego_portal.files import normalised_image
 from wego_portal.permissions import require
+from wego_portal.stale_decisions import ChangedMeanwhile, check_expected_status
 
 from .enums import (
     ApplicationStatus,
@@ -275,8 +277,24 @@ def membership_application_submit(*, data: dict) -> MembershipApplication:
     return application
 
 
-def _locked_pending(application: MembershipApplication) -> MembershipApplication:
+class MembershipApplicationChangedMeanwhile(MembershipError, ChangedMeanwhile):
+    """Another officer decided the application after this one looked at it."""
+
+    default_message = _(
+        "This application changed meanwhile: it is now “%(current)s”. Nothing was changed."
+    )
+
+
+def _locked_pending(
+    application: MembershipApplication, expected_status: str | None = None
+) -> MembershipApplication:
     locked = MembershipApplication.objects.select_for_update().get(pk=application.pk)
+    check_expected_status(
+        current=locked.status,
+        expected=expected_status,
+        error=MembershipApplicationChangedMeanwhile,
+        labels=dict(ApplicationStatus.choices),
+    )
     if locked.status != ApplicationStatus.PENDING:
         raise MembershipError(
             f"This application was already {locked.get_status_display().lower()}."
@@ -286,7 +304,11 @@ def _locked_pending(application: MembershipApplication) -> MembershipApplication
 
 @transaction.atomic
 def membership_application_approve(
-    *, application: MembershipApplication, approved_by: User, excom_approved_on: datetime.date
+    *,
+    application: MembershipApplication,
+    approved_by: User,
+    excom_approved_on: datetime.date,
+    expected_status: str | None = None,
 ) -> Organization:
     """Approve an application as the Executive Committee decided on ``excom_approved_on``.
 
@@ -294,9 +316,11 @@ def membership_application_approve(
     country, looked after by that region's office); creates the contact person's account and
     makes them primary contact; queues the invitation e-mail with a link to set a password;
     records who decided and when. Needs ``members.decide_membership_application``.
+    ``expected_status``: the status the officer saw (refused,
+    ``MembershipApplicationChangedMeanwhile``, if it changed meanwhile).
     """
     require(approved_by, "members.decide_membership_application", application)
-    application = _locked_pending(application)
+    application = _locked_pending(application, expected_status)
     existing = find_existing_member(
         name=application.organization_name, country=application.country.code
     )
@@ -342,13 +366,19 @@ def membership_application_approve(
 
 @transaction.atomic
 def membership_application_reject(
-    *, application: MembershipApplication, rejected_by: User, reason: str = ""
+    *,
+    application: MembershipApplication,
+    rejected_by: User,
+    reason: str = "",
+    expected_status: str | None = None,
 ) -> MembershipApplication:
     """Decline an application (``members.decide_membership_application``).
 
-    Side effects: a polite notice to the contact person."""
+    Side effects: a polite notice to the contact person. ``expected_status``: the status the
+    officer saw (refused if it changed meanwhile).
+    """
     require(rejected_by, "members.decide_membership_application", application)
-    application = _locked_pending(application)
+    application = _locked_pending(application, expected_status)
     application.status = ApplicationStatus.REJECTED
     application.decided_at = timezone.now()
     application.decided_by = rejected_by

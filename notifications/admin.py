@@ -42,6 +42,7 @@ class NotificationAdmin(PortalModelAdmin):
         "subject",
         "state_column",
         "attempts",
+        "next_attempt_column",
         "sent_at",
     ]
     list_filter = ["state", KindListFilter, "email", "created_at"]
@@ -75,6 +76,8 @@ class NotificationAdmin(PortalModelAdmin):
                     "created_at",
                     "next_attempt_at",
                     "claimed_at",
+                    "claimed_by",
+                    "lease_expires_at",
                     "sent_at",
                     "read_at",
                 ]
@@ -99,6 +102,8 @@ class NotificationAdmin(PortalModelAdmin):
         "created_at",
         "next_attempt_at",
         "claimed_at",
+        "claimed_by",
+        "lease_expires_at",
         "sent_at",
         "read_at",
         "subject",
@@ -125,6 +130,11 @@ class NotificationAdmin(PortalModelAdmin):
     @admin.display(description=_("recipient"), ordering="to_email")
     def recipient_column(self, obj: Notification) -> str:
         return obj.address
+
+    @admin.display(description=_("next attempt"), ordering="next_attempt_at")
+    def next_attempt_column(self, obj: Notification):
+        """Only a queued row waits for an attempt (a deferred one: its own backoff)."""
+        return obj.next_attempt_at if obj.state == NotificationState.QUEUED else "—"
 
     @admin.display(description=_("state"), ordering="state")
     def state_column(self, obj: Notification) -> str:

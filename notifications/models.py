@@ -72,9 +72,24 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(
         _("next attempt"),
         default=timezone.now,
-        help_text=_("A queued row is not re-queued by the sweeper before this time."),
+        help_text=_(
+            "When a queued row is due: its next attempt after a deferral, or when the sweeper "
+            "publishes its delivery again if the task was lost."
+        ),
     )
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    claimed_by = models.CharField(
+        _("claimed by"),
+        max_length=255,
+        blank=True,
+        help_text=_("The worker and task that claimed it last."),
+    )
+    lease_expires_at = models.DateTimeField(
+        _("claim expires"),
+        null=True,
+        blank=True,
+        help_text=_("A row still being sent after this time belongs to a worker that died."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

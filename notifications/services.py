@@ -9,6 +9,7 @@ redelivered task sends nothing twice.
 
 import logging
 import smtplib
+import time
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
@@ -41,12 +42,12 @@ logger = logging.getLogger(__name__)
 
 #: Rows per delivery task on the bulk path: one SMTP connection sends them all.
 BATCH_SIZE = 200
-#: A queued row untouched this long lost its task (broker restart, crash before publishing).
-STALE_QUEUED_AFTER = timedelta(minutes=2)
-#: Beyond the hard time limit, a row still "sending" belongs to a worker that died.
+#: Rows claimed before claims had a lease: beyond the hard time limit their worker died.
 SENDING_GRACE = timedelta(seconds=60)
-#: Delivery attempts before a row stuck in "sending" is given up (the tasks retry 5 times).
-MAX_ATTEMPTS = 6
+#: Delivery attempts of one row before it is given up (``NOTIFICATIONS_MAX_ATTEMPTS``); with
+#: the default backoff (30 s doubling) the last attempt comes about an hour after the first.
+MAX_ATTEMPTS = 8
+CLAIMED_BY_MAX_LENGTH = 255
 #: Rows the sweeper re-queues per run (the rest wait for the next minute).
 SWEEP_LIMIT = 10_000
 KEY_MAX_LENGTH = 255
@@ -76,7 +77,9 @@ class DeliveryReport:
     claimed: list[int] = field(default_factory=list)
     sent: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)
     requeued: list[int] = field(default_factory=list)
+    reconnects: int = 0
     error: str = ""
 
 
@@ -202,7 +205,8 @@ def _new_notification(
         state=NotificationState.QUEUED if email else NotificationState.SKIPPED,
         idempotency_key=idempotency_key,
         created_at=now,
-        next_attempt_at=now,
+        # If its task is lost (broker down at commit), the sweeper publishes it then.
+        next_attempt_at=now + republish_after(),
     )
 
 
@@ -450,7 +454,13 @@ def notification_retry(*, notification: Notification) -> Notification:
     now = timezone.now()
     updated = Notification.objects.filter(
         pk=notification.pk, state=NotificationState.FAILED
-    ).update(state=NotificationState.QUEUED, attempts=0, next_attempt_at=now)
+    ).update(
+        state=NotificationState.QUEUED,
+        attempts=0,
+        next_attempt_at=now + republish_after(),
+        claimed_by="",
+        lease_expires_at=None,
+    )
     if not updated:
         raise NotificationError("Only a failed notification can be sent again.")
     notification.refresh_from_db()
@@ -458,28 +468,68 @@ def notification_retry(*, notification: Notification) -> Notification:
     return notification
 
 
-def outbox_claim(*, notification_ids: Sequence[int]) -> list[int]:
-    """Claim queued rows for this worker: ``queued`` → ``sending``; return the ids it won.
+def lease_duration() -> timedelta:
+    """How long a claim holds without being renewed (``NOTIFICATIONS_LEASE_SECONDS``).
 
-    A row is claimed by exactly one caller, ever per attempt: on PostgreSQL the batch is
-    locked with ``SELECT … FOR UPDATE SKIP LOCKED`` (concurrent workers skip each other's rows)
-    and updated in the same transaction; elsewhere (and for one row) each row is claimed with a
-    conditional ``UPDATE … WHERE state = 'queued'`` whose row count says who won. Rows already
-    sent, failed, skipped or being sent are never claimed.
+    A worker renews the lease of its unsent rows while it works through a batch, so only a
+    worker that died (or hangs for longer than this) loses its rows to another worker.
+    """
+    return timedelta(seconds=getattr(settings, "NOTIFICATIONS_LEASE_SECONDS", 30))
+
+
+def republish_after() -> timedelta:
+    """How long a queued row waits for its task before the sweeper publishes another one."""
+    return timedelta(seconds=getattr(settings, "NOTIFICATIONS_REPUBLISH_AFTER_SECONDS", 120))
+
+
+def max_attempts() -> int:
+    """Delivery attempts of one row before it is given up (``NOTIFICATIONS_MAX_ATTEMPTS``)."""
+    return getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", MAX_ATTEMPTS)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait before a row's next attempt after ``attempts`` attempts: base * 2^(n-1), capped."""
+    base = getattr(settings, "NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+    cap = getattr(settings, "NOTIFICATIONS_RETRY_MAX_SECONDS", 60 * 60)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
+
+
+def _claimable(now) -> Q:
+    """Queued rows, and rows whose claim expired (their worker died) with attempts left."""
+    return Q(state=NotificationState.QUEUED) | Q(
+        state=NotificationState.SENDING,
+        lease_expires_at__lt=now,
+        attempts__lt=max_attempts(),
+    )
+
+
+def outbox_claim(*, notification_ids: Sequence[int], claimed_by: str = "") -> list[int]:
+    """Claim rows for this worker: → ``sending`` with a lease; return the ids it won.
+
+    Claimable are queued rows and rows whose lease expired (the worker that claimed them died;
+    a redelivered task takes them back at once instead of waiting for the sweeper). A claim
+    counts one attempt, records ``claimed_by`` (worker and task) and a lease of
+    ``lease_duration()``. A row is claimed by exactly one caller per attempt: on PostgreSQL the
+    batch is locked with ``SELECT … FOR UPDATE SKIP LOCKED`` (concurrent workers skip each
+    other's rows) and updated in the same transaction; elsewhere (and for one row) each row is
+    claimed with a conditional ``UPDATE`` whose row count says who won.
     """
     ids = list(dict.fromkeys(notification_ids))
     if not ids:
         return []
+    now = timezone.now()
     changes = {
         "state": NotificationState.SENDING,
-        "claimed_at": timezone.now(),
+        "claimed_at": now,
+        "claimed_by": claimed_by[:CLAIMED_BY_MAX_LENGTH],
+        "lease_expires_at": now + lease_duration(),
         "attempts": F("attempts") + 1,
     }
-    queued = Notification.objects.filter(state=NotificationState.QUEUED)
+    claimable = Notification.objects.filter(_claimable(now))
     if len(ids) > 1 and connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             claimed = list(
-                queued.filter(pk__in=ids)
+                claimable.filter(pk__in=ids)
                 .order_by("pk")
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)
@@ -487,30 +537,44 @@ def outbox_claim(*, notification_ids: Sequence[int]) -> list[int]:
             if claimed:
                 Notification.objects.filter(pk__in=claimed).update(**changes)
         return claimed
-    return [pk for pk in ids if queued.filter(pk=pk).update(**changes)]
+    return [pk for pk in ids if claimable.filter(pk=pk).update(**changes)]
 
 
-def is_transient_error(exc: BaseException) -> bool:
-    """Whether trying again later may succeed (connection trouble, timeouts, SMTP 4xx)."""
+#: What a failed send means for the batch and for the row.
+PERMANENT = "permanent"  # this message can never go: the row fails, the batch goes on
+DEFERRED = "deferred"  # this recipient said "later" (SMTP 4xx): the row waits, the batch goes on
+CONNECTION = "connection"  # the connection is gone: reconnect, or stop the batch
+
+
+def classify_error(exc: BaseException) -> str:
+    """Sort a sending error into ``PERMANENT``, ``DEFERRED`` (one row) or ``CONNECTION``."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         # Greylisting answers 4xx for a recipient; a 5xx means the address is refused.
         codes = [code for code, _message in exc.recipients.values()]
-        return bool(codes) and all(400 <= code < 500 for code in codes)
+        return DEFERRED if codes and all(400 <= code < 500 for code in codes) else PERMANENT
     if isinstance(
         exc,
         smtplib.SMTPServerDisconnected
         | smtplib.SMTPConnectError
+        | smtplib.SMTPHeloError
         | ConnectionError
         | TimeoutError
         | SoftTimeLimitExceeded,
     ):
-        return True
+        return CONNECTION
     if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
+        if exc.smtp_code == 421:  # "service not available, closing transmission channel"
+            return CONNECTION
+        return DEFERRED if 400 <= exc.smtp_code < 500 else PERMANENT
     if isinstance(exc, smtplib.SMTPException):
-        return False
+        return PERMANENT
     # Other socket errors: DNS failure, network unreachable.
-    return isinstance(exc, OSError)
+    return CONNECTION if isinstance(exc, OSError) else PERMANENT
+
+
+def is_transient_error(exc: BaseException) -> bool:
+    """Whether trying again later may succeed (connection trouble, timeouts, SMTP 4xx)."""
+    return classify_error(exc) != PERMANENT
 
 
 def _describe(exc: BaseException) -> str:
@@ -546,123 +610,217 @@ def email_message_for(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def _mark_sent(notification: Notification, report: DeliveryReport) -> None:
-    updated = Notification.objects.filter(
-        pk=notification.pk, state=NotificationState.SENDING
-    ).update(state=NotificationState.SENT, sent_at=timezone.now())
-    if not updated:
-        logger.warning("Notification %s was sent but is no longer 'sending'.", notification.pk)
-    report.sent.append(notification.pk)
+class _Claim:
+    """The rows one delivery holds: each update is conditional on still holding the row."""
 
+    def __init__(self, claimed_by: str, report: DeliveryReport) -> None:
+        self.claimed_by = claimed_by[:CLAIMED_BY_MAX_LENGTH]
+        self.report = report
+        self.renewed = time.monotonic()
 
-def _mark_failed(ids: Sequence[int], error: str, report: DeliveryReport) -> None:
-    Notification.objects.filter(pk__in=ids, state=NotificationState.SENDING).update(
-        state=NotificationState.FAILED, last_error=error
-    )
-    report.failed.extend(ids)
+    def held(self, pk_filter: Q | None = None):
+        rows = Notification.objects.filter(
+            state=NotificationState.SENDING, claimed_by=self.claimed_by
+        )
+        return rows.filter(pk_filter) if pk_filter is not None else rows
+
+    def renew(self, pending: deque) -> None:
+        """Extend the lease of the unsent rows; drop those another worker took meanwhile."""
+        if time.monotonic() - self.renewed < lease_duration().total_seconds() / 3:
+            return
+        ids = [notification.pk for notification in pending]
+        still_held = set(self.held(Q(pk__in=ids)).values_list("pk", flat=True))
+        self.held(Q(pk__in=still_held)).update(lease_expires_at=timezone.now() + lease_duration())
+        self.renewed = time.monotonic()
+        lost = [notification for notification in pending if notification.pk not in still_held]
+        for notification in lost:
+            logger.warning("Notification %s was taken over by another worker.", notification.pk)
+            pending.remove(notification)
+
+    def sent(self, notification: Notification) -> None:
+        updated = self.held(Q(pk=notification.pk)).update(
+            state=NotificationState.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+            lease_expires_at=None,
+        )
+        if not updated:
+            logger.warning(
+                "Notification %s was sent but is no longer held by this worker.", notification.pk
+            )
+        self.report.sent.append(notification.pk)
+
+    def failed(self, notification: Notification, error: str) -> None:
+        self.held(Q(pk=notification.pk)).update(
+            state=NotificationState.FAILED, last_error=error, lease_expires_at=None
+        )
+        self.report.failed.append(notification.pk)
+
+    def deferred(self, notification: Notification, exc: BaseException) -> None:
+        """This row waits for its own next attempt (or fails when it has used them all)."""
+        attempts = notification.attempts  # read after the claim, which counted this attempt
+        if attempts >= max_attempts():
+            self.failed(notification, f"Gave up after {attempts} attempts: {_describe(exc)}")
+            return
+        self.held(Q(pk=notification.pk)).update(
+            state=NotificationState.QUEUED,
+            last_error=_describe(exc),
+            next_attempt_at=timezone.now() + retry_delay(attempts),
+            lease_expires_at=None,
+        )
+        self.report.deferred.append(notification.pk)
+
+    def released(self, notifications: Iterable[Notification], retry_in: float) -> None:
+        """Rows never attempted go back as they were: queued, their attempt not counted.
+
+        Their task retries in ``retry_in`` seconds; the sweeper publishes them again only if
+        that task is lost.
+        """
+        ids = [notification.pk for notification in notifications]
+        self.held(Q(pk__in=ids)).update(
+            state=NotificationState.QUEUED,
+            attempts=F("attempts") - 1,
+            next_attempt_at=timezone.now() + timedelta(seconds=retry_in) + republish_after(),
+            lease_expires_at=None,
+        )
+        self.report.requeued.extend(ids)
 
 
 def outbox_deliver(
-    *, notification_ids: Sequence[int], retry_in: float | None = None
+    *, notification_ids: Sequence[int], retry_in: float | None = None, claimed_by: str = ""
 ) -> DeliveryReport:
     """Claim and e-mail the given rows over one connection of the default mailer.
 
-    Each row is marked ``sent`` right after the server accepted it. A permanent error for
-    one message (recipient refused, SMTP 5xx, bad address) marks that row ``failed`` and
-    delivery goes on. A transient error (connection lost, timeout, SMTP 4xx) stops the batch:
-    the unsent rows go back to ``queued`` with ``next_attempt_at`` ``retry_in`` seconds ahead
-    and are returned in ``report.requeued`` for the caller to retry — or, when ``retry_in`` is
-    None (the last attempt), they are marked ``failed``.
+    Every row has its own fate, decided the moment the server answers for it:
+
+    - accepted: ``sent`` at once, ``last_error`` cleared;
+    - refused for good (5xx, bad address): ``failed``, and the batch goes on;
+    - refused for now (4xx for this recipient, e.g. greylisting): back to ``queued`` with its
+      own ``next_attempt_at`` (``retry_delay``), and the batch goes on; the sweeper publishes
+      it when due; after ``max_attempts()`` attempts it fails;
+    - the connection broke while sending it: the row counts as attempted and waits like a 4xx
+      (the server may have accepted it before the connection broke: the one duplicate SMTP
+      cannot rule out). The mailer reconnects once and the batch goes on; if reconnecting
+      fails, the batch stops and the rows not yet attempted go back to ``queued`` unchanged
+      (no attempt counted) in ``report.requeued``, for the caller to retry in ``retry_in``
+      seconds (``None``: the sweeper's default delay).
     """
-    report = DeliveryReport(claimed=outbox_claim(notification_ids=notification_ids))
+    report = DeliveryReport(
+        claimed=outbox_claim(notification_ids=notification_ids, claimed_by=claimed_by)
+    )
     if not report.claimed:
         return report
+    claim = _Claim(claimed_by, report)
     pending = deque(
         Notification.objects.filter(pk__in=report.claimed)
         .select_related("recipient")
         .order_by("pk")
     )
     error: BaseException | None = None
+    mailer = mailers["default"]
     try:
-        with mailers["default"] as mailer:
-            while pending:
-                notification = pending[0]
-                try:
-                    accepted = mailer.send_messages([email_message_for(notification)])
-                except Exception as exc:
-                    if is_transient_error(exc):
-                        error = exc
-                        break
-                    logger.warning("Notification %s failed: %s", notification.pk, exc)
-                    _mark_failed([notification.pk], _describe(exc), report)
-                    pending.popleft()
-                    continue
-                if accepted:
-                    _mark_sent(notification, report)
-                else:
-                    _mark_failed([notification.pk], "The mail backend sent nothing.", report)
+        mailer.open()
+        sent_on_this_connection = 0
+        while pending:
+            claim.renew(pending)
+            if not pending:
+                break
+            notification = pending[0]
+            try:
+                accepted = mailer.send_messages([email_message_for(notification)])
+            except Exception as exc:
+                outcome = classify_error(exc)
                 pending.popleft()
+                if outcome == PERMANENT:
+                    logger.warning("Notification %s failed: %s", notification.pk, exc)
+                    claim.failed(notification, _describe(exc))
+                    continue
+                claim.deferred(notification, exc)
+                if outcome == DEFERRED:
+                    continue
+                # The connection is gone. Reconnect once if it had been working, else stop.
+                error = exc
+                _close_quietly(mailer)
+                if sent_on_this_connection == 0 or isinstance(exc, SoftTimeLimitExceeded):
+                    break
+                mailer.open()
+                report.reconnects += 1
+                sent_on_this_connection = 0
+                error = None
+                continue
+            if accepted:
+                claim.sent(notification)
+                sent_on_this_connection += 1
+            else:
+                claim.failed(notification, "The mail backend sent nothing.")
+            pending.popleft()
     except Exception as exc:
-        # Opening (or closing) the connection failed.
-        if pending:
-            error = error or exc
-        else:
-            logger.warning("Closing the mail connection failed: %s", exc)
+        # Opening (or reopening) the connection failed.
+        error = error or exc
+    finally:
+        _close_quietly(mailer)
 
     if pending:
-        ids = [notification.pk for notification in pending]
         report.error = _describe(error) if error else "Delivery interrupted."
-        if retry_in is None:
-            _mark_failed(ids, f"Gave up: {report.error}", report)
-        else:
-            Notification.objects.filter(pk__in=ids, state=NotificationState.SENDING).update(
-                state=NotificationState.QUEUED,
-                last_error=report.error,
-                next_attempt_at=timezone.now() + timedelta(seconds=retry_in),
-            )
-            report.requeued.extend(ids)
-        logger.warning("Delivery of notifications %s interrupted: %s", ids, report.error)
+        delay = retry_in if retry_in is not None else republish_after().total_seconds()
+        claim.released(pending, delay)
+        logger.warning(
+            "Delivery of notifications %s interrupted, not attempted: %s",
+            report.requeued,
+            report.error,
+        )
     return report
+
+
+def _close_quietly(mailer) -> None:
+    try:
+        mailer.close()
+    except Exception as exc:
+        logger.warning("Closing the mail connection failed: %s", exc)
 
 
 @transaction.atomic
 def outbox_sweep(*, now=None) -> SweepReport:
-    """Recover rows whose delivery task was lost; idempotent, run every minute by Celery beat.
+    """Recover and schedule rows; idempotent, run by Celery beat (``NOTIFICATIONS_SWEEP_SECONDS``).
 
-    - ``sending`` for longer than the hard task time limit (plus a grace period): the worker
-      died mid-task. The row goes back to ``queued`` (or ``failed`` after ``MAX_ATTEMPTS``).
-    - ``queued`` and due for more than ``STALE_QUEUED_AFTER``: its task never reached a
-      worker (the broker lost it, or the process died between commit and publishing).
+    - ``sending`` with an expired lease: the worker that claimed it died. The row goes back to
+      ``queued`` (or ``failed`` once it has used ``max_attempts()``).
+    - ``queued`` and due (``next_attempt_at`` passed): a row deferred by its recipient's
+      server whose time has come, or a row whose task never reached a worker (the broker lost
+      it, or the process died between commit and publishing).
 
-    Re-queued rows get ``next_attempt_at = now`` (the next sweep leaves them alone for a while)
-    and their delivery tasks are published after commit, in batches.
+    Published rows get ``next_attempt_at = now + republish_after()`` (if that task is lost
+    too, the sweep after that publishes them again); their delivery tasks are published after
+    commit, in batches.
     """
     now = now or timezone.now()
-    stuck_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - SENDING_GRACE
-    stuck = Notification.objects.filter(
-        state=NotificationState.SENDING, claimed_at__lt=stuck_before
+    expired = Q(lease_expires_at__lt=now) | Q(
+        # Rows claimed before leases existed: the hard time limit is their lease.
+        lease_expires_at__isnull=True,
+        claimed_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - SENDING_GRACE,
     )
-    failed_stuck = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+    stuck = Notification.objects.filter(expired, state=NotificationState.SENDING)
+    failed_stuck = stuck.filter(attempts__gte=max_attempts()).update(
         state=NotificationState.FAILED,
-        last_error=f"Gave up after {MAX_ATTEMPTS} attempts: the worker did not finish.",
+        last_error=f"Gave up after {max_attempts()} attempts: the worker did not finish.",
+        lease_expires_at=None,
     )
     stuck_ids = list(stuck.order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
     requeued_stuck = stuck.filter(pk__in=stuck_ids).update(
         state=NotificationState.QUEUED,
-        next_attempt_at=now,
+        next_attempt_at=now + republish_after(),
+        lease_expires_at=None,
         last_error="Re-queued by the sweeper: the worker did not finish.",
     )
 
-    stale = Notification.objects.filter(
-        state=NotificationState.QUEUED, next_attempt_at__lt=now - STALE_QUEUED_AFTER
-    )
-    stale_ids = list(stale.order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
-    requeued_stale = stale.filter(pk__in=stale_ids).update(next_attempt_at=now)
+    due = Notification.objects.filter(state=NotificationState.QUEUED, next_attempt_at__lte=now)
+    due_ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    requeued_stale = due.filter(pk__in=due_ids).update(next_attempt_at=now + republish_after())
 
-    to_publish = stuck_ids + stale_ids
+    to_publish = stuck_ids + sorted(due_ids)
     if to_publish:
         logger.info(
-            "Outbox sweep: %s stuck and %s stale notifications re-queued.",
+            "Outbox sweep: %s stuck and %s due notifications published.",
             requeued_stuck,
             requeued_stale,
         )

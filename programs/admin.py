@@ -28,6 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields
@@ -41,6 +42,7 @@ from wego_portal.admin import (
     PortalStackedInline,
     PortalTabularInline,
 )
+from wego_portal.stale_decisions import EXPECTED_STATUS
 
 from . import sections, selectors, services, workflow
 from .enums import ApplicationStatus, MessageVisibility
@@ -577,9 +579,10 @@ class ApplicationAdmin(PortalExportModelAdmin):
                     "status": status,
                     "label": workflow.ACTION_LABELS.get(status, S(status).label),
                     "danger": status == S.DECLINED,
-                    "url": reverse(
-                        "admin:programs_application_move", args=[application.pk, status]
-                    ),
+                    # The status shown here travels with the decision (stale-decision guard).
+                    "url": reverse("admin:programs_application_move", args=[application.pk, status])
+                    + "?"
+                    + urlencode({EXPECTED_STATUS: application.status}),
                 }
                 for status in moves
             ],
@@ -630,6 +633,13 @@ class ApplicationAdmin(PortalExportModelAdmin):
 
     def _move_form(self, request, application, status):
         data = request.POST if request.method == "POST" else None
+        # The status the officer saw: on the change page (the link carries it), else here.
+        seen = request.GET.get(EXPECTED_STATUS) or application.status
+        form = self._move_form_for(data, application, status)
+        form.fields[EXPECTED_STATUS].initial = seen
+        return form
+
+    def _move_form_for(self, data, application, status):
         if status == S.CLARIFICATION_REQUESTED:
             return ClarificationRequestForm(data, target=status)
         if status == S.FEEDBACK_GIVEN:
@@ -674,6 +684,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
                         to_status=status,
                         by=request.user,
                         note=data.get("note", ""),
+                        expected_status=data[EXPECTED_STATUS],
                         **extra,
                     )
                     if data.get("internal_note"):
@@ -816,6 +827,8 @@ class ApplicationAdmin(PortalExportModelAdmin):
         form = TransitionForm(
             request.POST if request.POST.get("confirmed") == "yes" else None, target=status
         )
+        # Each application's own status travels in expected_status_<pk> (bulk_move.html).
+        del form.fields[EXPECTED_STATUS]
         if status == S.DECLINED:
             form.fields["note"].label = _("Reason, shown to each city")
         if form.is_bound and form.is_valid():
@@ -828,6 +841,11 @@ class ApplicationAdmin(PortalExportModelAdmin):
                             to_status=status,
                             by=request.user,
                             note=form.cleaned_data["note"],
+                            # The status listed on the confirmation page.
+                            expected_status=request.POST.get(
+                                f"{EXPECTED_STATUS}_{application.pk}", ""
+                            )
+                            or None,
                         )
                         if form.cleaned_data["internal_note"]:
                             services.message_send_from_staff(

@@ -1,5 +1,9 @@
 """Errors of the programs app. Their message is written for the person who caused them."""
 
+from django.utils.translation import gettext_lazy as _
+
+from wego_portal.stale_decisions import ChangedMeanwhile
+
 
 class ProgramError(Exception):
     """An operation the application's state or the call does not allow."""
@@ -7,6 +11,15 @@ class ProgramError(Exception):
 
 class TransitionNotAllowed(ProgramError):
     """An illegal status change; the message says what the current status allows instead."""
+
+
+class ApplicationChangedMeanwhile(ProgramError, ChangedMeanwhile):
+    """The application's status is not the one the actor saw: the move was not made."""
+
+    default_message = _(
+        "This application changed meanwhile: it is now “%(current)s”. Nothing was changed; "
+        "look at it again and decide."
+    )
 
 
 class CallClosedError(ProgramError):

@@ -14,6 +14,7 @@ from members.enums import MemberType
 from members.models import Organization
 from wego_portal.files import validate_pdf
 from wego_portal.phones import PhoneNumberField
+from wego_portal.stale_decisions import ExpectedStatusField
 
 from .enums import BudgetRange, Currency, MessageVisibility, PartnerType, Recommendation
 from .models import CRITERIA, Call, Review, SmartCityArea
@@ -305,6 +306,8 @@ class CityMessageForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    # The status the city saw when it chose to withdraw.
+    expected_status = ExpectedStatusField()
     reason = forms.CharField(
         label=_("Why are you withdrawing? (optional)"),
         required=False,
@@ -318,6 +321,9 @@ class WithdrawForm(forms.Form):
 
 class TransitionForm(forms.Form):
     """The confirmation form of a staff transition (extra fields depend on the target)."""
+
+    # The status the officer saw; the move is refused if the application changed meanwhile.
+    expected_status = ExpectedStatusField()
 
     note = forms.CharField(
         label=_("Note to the city"),

@@ -28,6 +28,7 @@ from accounts.models import User
 from members.models import Organization
 from notifications.services import notification_create, notification_create_bulk
 from wego_portal.i18n import datetime_with_zone
+from wego_portal.stale_decisions import check_expected_status
 
 from . import sections, selectors, workflow
 from .enums import (
@@ -39,6 +40,7 @@ from .enums import (
 )
 from .errors import (
     AlreadyAppliedError,
+    ApplicationChangedMeanwhile,
     ApplicationIncomplete,
     CallClosedError,
     EditConflict,
@@ -365,11 +367,27 @@ def attachment_remove(*, attachment: ApplicationAttachment, removed_by: User) ->
 
 
 def _transition(
-    application: Application, *, to_status: str, by: User | None, actor: str, note: str = ""
+    application: Application,
+    *,
+    to_status: str,
+    by: User | None,
+    actor: str,
+    note: str = "",
+    expected_status: str | None = None,
 ) -> tuple[Application, ApplicationTransition]:
-    """Move ``application`` to ``to_status`` if the workflow allows it, and record the move."""
+    """Move ``application`` to ``to_status`` if the workflow allows it, and record the move.
+
+    ``expected_status``: the status the actor saw; the move is refused
+    (``ApplicationChangedMeanwhile``) if the locked row has another one.
+    """
     locked = _lock(application)
     from_status = locked.status
+    check_expected_status(
+        current=from_status,
+        expected=expected_status,
+        error=ApplicationChangedMeanwhile,
+        labels=dict(S.choices),
+    )
     workflow.check_move(locked.kind, from_status, to_status)
     city_move = workflow.is_city_move(from_status, to_status)
     if city_move and actor != CITY:
@@ -403,11 +421,23 @@ def _transition(
 
 
 def _staff_move(
-    application: Application, *, to_status: str, by: User, note: str = ""
+    application: Application,
+    *,
+    to_status: str,
+    by: User,
+    note: str = "",
+    expected_status: str | None = None,
 ) -> Application:
     """A staff decision: the move, then a status-change notice to the city's people."""
     _require(by, "programs.decide_application", application)
-    locked, record = _transition(application, to_status=to_status, by=by, actor=STAFF, note=note)
+    locked, record = _transition(
+        application,
+        to_status=to_status,
+        by=by,
+        actor=STAFF,
+        note=note,
+        expected_status=expected_status,
+    )
     _notify_city(
         locked,
         kind="programs.application.status_changed",
@@ -418,7 +448,9 @@ def _staff_move(
 
 
 @transaction.atomic
-def application_submit(*, application: Application, submitted_by: User) -> Application:
+def application_submit(
+    *, application: Application, submitted_by: User, expected_status: str | None = None
+) -> Application:
     """Submit a complete draft while its call is open.
 
     Refused, with the draft kept as it is: after the call closed or before it opened
@@ -430,6 +462,12 @@ def application_submit(*, application: Application, submitted_by: User) -> Appli
     """
     _require(submitted_by, "programs.act_on_application", application)
     locked = _lock(application)
+    check_expected_status(
+        current=locked.status,
+        expected=expected_status,
+        error=ApplicationChangedMeanwhile,
+        labels=dict(S.choices),
+    )
     workflow.check_move(locked.kind, locked.status, S.SUBMITTED)
     call, now = locked.call, timezone.now()
     if not call.has_opened(now):
@@ -463,7 +501,13 @@ def application_submit(*, application: Application, submitted_by: User) -> Appli
             _("Some answers are missing. Complete them, then submit."), missing
         )
 
-    locked, record = _transition(locked, to_status=S.SUBMITTED, by=submitted_by, actor=CITY)
+    locked, record = _transition(
+        locked,
+        to_status=S.SUBMITTED,
+        by=submitted_by,
+        actor=CITY,
+        expected_status=expected_status,
+    )
     for reviewer in call.reviewers.filter(is_active=True, is_staff=True):
         Review.objects.get_or_create(application=locked, reviewer=reviewer)
     _notify_city(
@@ -483,14 +527,18 @@ def application_submit(*, application: Application, submitted_by: User) -> Appli
 
 
 @transaction.atomic
-def application_start_review(*, application: Application, by: User, note: str = "") -> Application:
+def application_start_review(
+    *, application: Application, by: User, note: str = "", expected_status: str | None = None
+) -> Application:
     """Submitted → under review. Side effects: transition; status notice to the city."""
-    return _staff_move(application, to_status=S.UNDER_REVIEW, by=by, note=note)
+    return _staff_move(
+        application, to_status=S.UNDER_REVIEW, by=by, note=note, expected_status=expected_status
+    )
 
 
 @transaction.atomic
 def application_request_clarification(
-    *, application: Application, by: User, questions: str
+    *, application: Application, by: User, questions: str, expected_status: str | None = None
 ) -> ApplicationMessage:
     """Under review → clarification requested, with the questions for the city.
 
@@ -501,7 +549,11 @@ def application_request_clarification(
     if not (questions or "").strip():
         raise ProgramError(_("Write the questions the city should answer."))
     locked, record = _transition(
-        application, to_status=S.CLARIFICATION_REQUESTED, by=by, actor=STAFF
+        application,
+        to_status=S.CLARIFICATION_REQUESTED,
+        by=by,
+        actor=STAFF,
+        expected_status=expected_status,
     )
     message = ApplicationMessage.objects.create(
         application=locked,
@@ -521,7 +573,12 @@ def application_request_clarification(
 
 @transaction.atomic
 def application_answer_clarification(
-    *, application: Application, answered_by: User, answer: str, files: Iterable = ()
+    *,
+    application: Application,
+    answered_by: User,
+    answer: str,
+    files: Iterable = (),
+    expected_status: str | None = None,
 ) -> ApplicationMessage:
     """The city answers a clarification request (text and PDF files): back to review.
 
@@ -540,7 +597,13 @@ def application_answer_clarification(
         .order_by("-at", "-id")
         .first()
     )
-    locked, record = _transition(application, to_status=S.UNDER_REVIEW, by=answered_by, actor=CITY)
+    locked, record = _transition(
+        application,
+        to_status=S.UNDER_REVIEW,
+        by=answered_by,
+        actor=CITY,
+        expected_status=expected_status,
+    )
     message = ApplicationMessage.objects.create(
         application=locked,
         author=answered_by,
@@ -565,19 +628,32 @@ def application_answer_clarification(
 
 
 @transaction.atomic
-def application_give_feedback(*, application: Application, by: User, feedback: str) -> Application:
+def application_give_feedback(
+    *, application: Application, by: User, feedback: str, expected_status: str | None = None
+) -> Application:
     """Solution Finder: under review → feedback given (WeGO's preliminary feedback).
 
     Side effects: transition with the feedback as its note; status notice to the city.
     """
     if not (feedback or "").strip():
         raise ProgramError(_("Write the feedback for the city."))
-    return _staff_move(application, to_status=S.FEEDBACK_GIVEN, by=by, note=feedback)
+    return _staff_move(
+        application,
+        to_status=S.FEEDBACK_GIVEN,
+        by=by,
+        note=feedback,
+        expected_status=expected_status,
+    )
 
 
 @transaction.atomic
 def application_connect_partners(
-    *, application: Application, by: User, partners: Iterable[Organization], note: str = ""
+    *,
+    application: Application,
+    by: User,
+    partners: Iterable[Organization],
+    note: str = "",
+    expected_status: str | None = None,
 ) -> Application:
     """Solution Finder: feedback given → partners connected, with the chosen partners.
 
@@ -589,7 +665,13 @@ def application_connect_partners(
     if not partners:
         raise ProgramError(_("Choose at least one partner to connect the city with."))
     _check_partners(partners)
-    locked = _staff_move(application, to_status=S.PARTNERS_CONNECTED, by=by, note=note)
+    locked = _staff_move(
+        application,
+        to_status=S.PARTNERS_CONNECTED,
+        by=by,
+        note=note,
+        expected_status=expected_status,
+    )
     _beneficiary(locked, by)
     for partner in partners:
         Stakeholder.objects.get_or_create(
@@ -626,41 +708,66 @@ def _beneficiary(application: Application, by: User | None) -> Stakeholder:
 
 @transaction.atomic
 def application_start_implementation(
-    *, application: Application, by: User, note: str = ""
+    *, application: Application, by: User, note: str = "", expected_status: str | None = None
 ) -> Application:
     """Solution Finder: partners connected → in implementation. Side effects: as any move."""
-    return _staff_move(application, to_status=S.IN_IMPLEMENTATION, by=by, note=note)
+    return _staff_move(
+        application,
+        to_status=S.IN_IMPLEMENTATION,
+        by=by,
+        note=note,
+        expected_status=expected_status,
+    )
 
 
 @transaction.atomic
-def application_close(*, application: Application, by: User, note: str = "") -> Application:
+def application_close(
+    *, application: Application, by: User, note: str = "", expected_status: str | None = None
+) -> Application:
     """Solution Finder: in implementation → closed. Side effects: as any move."""
-    return _staff_move(application, to_status=S.CLOSED, by=by, note=note)
+    return _staff_move(
+        application, to_status=S.CLOSED, by=by, note=note, expected_status=expected_status
+    )
 
 
 @transaction.atomic
-def application_shortlist(*, application: Application, by: User, note: str = "") -> Application:
+def application_shortlist(
+    *, application: Application, by: User, note: str = "", expected_status: str | None = None
+) -> Application:
     """Project Implementer: under review → shortlisted. Side effects: as any move."""
-    return _staff_move(application, to_status=S.SHORTLISTED, by=by, note=note)
+    return _staff_move(
+        application, to_status=S.SHORTLISTED, by=by, note=note, expected_status=expected_status
+    )
 
 
 @transaction.atomic
 def application_select_beneficiary(
-    *, application: Application, by: User, note: str = ""
+    *, application: Application, by: User, note: str = "", expected_status: str | None = None
 ) -> Application:
     """Project Implementer: shortlisted → beneficiary selected.
 
     Side effects: the city becomes the beneficiary-city stakeholder of the plan; transition;
     status notice to the city.
     """
-    locked = _staff_move(application, to_status=S.BENEFICIARY_SELECTED, by=by, note=note)
+    locked = _staff_move(
+        application,
+        to_status=S.BENEFICIARY_SELECTED,
+        by=by,
+        note=note,
+        expected_status=expected_status,
+    )
     _beneficiary(locked, by)
     return locked
 
 
 @transaction.atomic
 def application_select_consulting_company(
-    *, application: Application, by: User, company: Organization, note: str = ""
+    *,
+    application: Application,
+    by: User,
+    company: Organization,
+    note: str = "",
+    expected_status: str | None = None,
 ) -> Application:
     """Project Implementer: beneficiary selected → consulting company selected.
 
@@ -670,7 +777,13 @@ def application_select_consulting_company(
     if company is None:
         raise ProgramError(_("Choose the consulting company."))
     _check_partners([company])
-    locked = _staff_move(application, to_status=S.CONSULTING_COMPANY_SELECTED, by=by, note=note)
+    locked = _staff_move(
+        application,
+        to_status=S.CONSULTING_COMPANY_SELECTED,
+        by=by,
+        note=note,
+        expected_status=expected_status,
+    )
     Stakeholder.objects.get_or_create(
         application=locked,
         organization=company,
@@ -682,42 +795,67 @@ def application_select_consulting_company(
 
 @transaction.atomic
 def application_start_feasibility_study(
-    *, application: Application, by: User, note: str = ""
+    *, application: Application, by: User, note: str = "", expected_status: str | None = None
 ) -> Application:
     """Project Implementer: consulting company selected → feasibility study."""
-    return _staff_move(application, to_status=S.FEASIBILITY_STUDY, by=by, note=note)
+    return _staff_move(
+        application,
+        to_status=S.FEASIBILITY_STUDY,
+        by=by,
+        note=note,
+        expected_status=expected_status,
+    )
 
 
 @transaction.atomic
 def application_start_pilot_project(
-    *, application: Application, by: User, note: str = ""
+    *, application: Application, by: User, note: str = "", expected_status: str | None = None
 ) -> Application:
     """Project Implementer: feasibility study → pilot project."""
-    return _staff_move(application, to_status=S.PILOT_PROJECT, by=by, note=note)
+    return _staff_move(
+        application, to_status=S.PILOT_PROJECT, by=by, note=note, expected_status=expected_status
+    )
 
 
 @transaction.atomic
-def application_complete(*, application: Application, by: User, note: str = "") -> Application:
+def application_complete(
+    *, application: Application, by: User, note: str = "", expected_status: str | None = None
+) -> Application:
     """Project Implementer: pilot project → completed."""
-    return _staff_move(application, to_status=S.COMPLETED, by=by, note=note)
+    return _staff_move(
+        application, to_status=S.COMPLETED, by=by, note=note, expected_status=expected_status
+    )
 
 
 @transaction.atomic
-def application_decline(*, application: Application, by: User, reason: str = "") -> Application:
+def application_decline(
+    *, application: Application, by: User, reason: str = "", expected_status: str | None = None
+) -> Application:
     """Decline at any review step. Side effects: transition with the reason shown to the
     city; status notice to the city."""
-    return _staff_move(application, to_status=S.DECLINED, by=by, note=reason)
+    return _staff_move(
+        application, to_status=S.DECLINED, by=by, note=reason, expected_status=expected_status
+    )
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, by: User, reason: str = "") -> Application:
+def application_withdraw(
+    *, application: Application, by: User, reason: str = "", expected_status: str | None = None
+) -> Application:
     """The city withdraws before a decision.
 
     Side effects: transition; status notice to the city's people (colleagues learn of it);
     a notice to the assigned reviewers and office staff, who can stop reviewing.
     """
     _require(by, "programs.act_on_application", application)
-    locked, record = _transition(application, to_status=S.WITHDRAWN, by=by, actor=CITY, note=reason)
+    locked, record = _transition(
+        application,
+        to_status=S.WITHDRAWN,
+        by=by,
+        actor=CITY,
+        note=reason,
+        expected_status=expected_status,
+    )
     _notify_city(
         locked,
         kind="programs.application.status_changed",
@@ -752,22 +890,30 @@ STAFF_TRANSITION_SERVICES = {
 
 
 def application_staff_move(
-    *, application: Application, to_status: str, by: User, note: str = "", **extra
+    *,
+    application: Application,
+    to_status: str,
+    by: User,
+    note: str = "",
+    expected_status: str | None = None,
+    **extra,
 ):
     """Call the one service that makes the staff move to ``to_status`` (the admin's buttons).
 
-    ``extra`` carries what that service needs beyond a note (``partners``, ``company``).
+    ``extra`` carries what that service needs beyond a note (``partners``, ``company``);
+    ``expected_status`` is the status the officer saw (refused if it changed meanwhile).
     """
     service = STAFF_TRANSITION_SERVICES.get(to_status)
     if service is None:
         raise TransitionNotAllowed(_("WeGO staff cannot make this change."))
+    common = {"application": application, "by": by, "expected_status": expected_status}
     if to_status == S.CLARIFICATION_REQUESTED:
-        return service(application=application, by=by, questions=note)
+        return service(**common, questions=note)
     if to_status == S.FEEDBACK_GIVEN:
-        return service(application=application, by=by, feedback=note)
+        return service(**common, feedback=note)
     if to_status == S.DECLINED:
-        return service(application=application, by=by, reason=note)
-    return service(application=application, by=by, note=note, **extra)
+        return service(**common, reason=note)
+    return service(**common, note=note, **extra)
 
 
 # --- Messages ----------------------------------------------------------------------------------

@@ -420,11 +420,17 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             % {"status": application.get_status_display()},
         )
         return redirect(application.get_absolute_url())
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    form = WithdrawForm(
+        request.POST if request.method == "POST" else None,
+        initial={"expected_status": application.status},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
-                application=application, by=request.user, reason=form.cleaned_data["reason"]
+                application=application,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_status=form.cleaned_data["expected_status"],
             )
         except ProgramError as exc:
             messages.error(request, str(exc))

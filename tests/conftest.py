@@ -38,6 +38,12 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = previous
 
 
+def _flush_routes() -> None:
+    """Celery builds its router once: rebuild it from the current ``task_routes``."""
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
+
+
 @pytest.fixture
 def celery_worker_on_redis():
     """A real worker thread consuming a private queue on the real Redis broker.
@@ -46,24 +52,42 @@ def celery_worker_on_redis():
     test's way; it is deleted afterwards.
     """
     queue = f"wego-test-{uuid.uuid4().hex[:12]}"
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    sweep_queue = f"{queue}-sweep"
+    previous = (
+        celery_app.conf.task_always_eager,
+        celery_app.conf.task_default_queue,
+        celery_app.conf.task_routes,
+    )
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = os.environ["REDIS_URL"]
     celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_routes = {
+        "notifications.tasks.sweep_outbox_task": {"queue": sweep_queue},
+    }
+    _flush_routes()
     try:
         with start_worker(
             celery_app,
             perform_ping_check=False,
             shutdown_timeout=20,
             loglevel="WARNING",
-            queues=[queue],
+            queues=[queue, sweep_queue],
         ) as worker:
             yield worker
     finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+        (
+            celery_app.conf.task_always_eager,
+            celery_app.conf.task_default_queue,
+            celery_app.conf.task_routes,
+        ) = previous
+        _flush_routes()
         with celery_app.connection_for_write() as conn:
             conn.default_channel.client.delete(
-                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+                *[
+                    name
+                    for q in (queue, sweep_queue)
+                    for name in (q, f"_kombu.binding.{q}", f"_kombu.binding_permanent.{q}")
+                ]
             )
 
 

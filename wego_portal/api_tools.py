@@ -4,6 +4,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 
+from wego_portal.stale_decisions import ChangedMeanwhile
+
 
 class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField()
@@ -47,7 +49,13 @@ class DomainError(exceptions.APIException):
 
 
 def domain_error(exc: Exception, *, conflicts: tuple[type[Exception], ...] = ()) -> DomainError:
-    """The API error for a domain error: 409 for ``conflicts``, otherwise 400."""
+    """The API error for a domain error: 409 for ``conflicts``, otherwise 400.
+
+    A stale decision (``If-Match`` named a status the object no longer has) is always
+    ``409 changed_meanwhile``.
+    """
+    if isinstance(exc, ChangedMeanwhile):
+        return DomainError(exc, status=409, code="changed_meanwhile")
     if isinstance(exc, conflicts):
         return DomainError(exc, status=409, code="conflict")
     return DomainError(exc)

@@ -1,4 +1,11 @@
-"""``/healthz``: is the portal able to serve? Checks the database, the cache and the broker."""
+"""``/healthz``: is the portal able to serve? Checks the database, the cache and the broker.
+
+- everything answers: ``200 {"status": "ok"}``;
+- the cache or the broker is down: ``200 {"status": "degraded", "degraded": [...]}``: pages
+  are still served (uncached, with a per-process fallback cache) and notifications wait in
+  the outbox, so a load balancer keeps the node in rotation while monitoring sees the outage;
+- the database is down: ``503 {"status": "down", "down": ["database", ...]}``.
+"""
 
 import logging
 
@@ -22,6 +29,12 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
+    available = getattr(cache, "redis_available", None)
+    if available is not None:
+        # The resilient cache would answer from its fallback: ask Redis itself.
+        if not available():
+            raise RuntimeError("Redis cache unreachable")
+        return
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("cache did not return the value just written")
@@ -37,6 +50,8 @@ def _check_broker() -> None:
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+#: Without these the portal cannot serve at all; without the others it serves degraded.
+ESSENTIAL = {"database"}
 
 
 def run_checks() -> dict:
@@ -51,20 +66,28 @@ def run_checks() -> dict:
         else:
             results[name] = "ok"
     down = [name for name, state in results.items() if state != "ok"]
-    body = {"status": "ok" if not down else "down", "checks": results}
-    if down:
-        body["down"] = down
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        body["checks"]["broker"] = "eager"
+        results["broker"] = "eager"
+    body: dict = {"status": "ok", "checks": results}
+    if set(down) & ESSENTIAL:
+        body.update(status="down", down=down)
+    elif down:
+        body.update(status="degraded", degraded=down)
     return body
+
+
+def _http_status(body: dict) -> int:
+    """503 only when the portal cannot serve at all (the database is down)."""
+    return 503 if body["status"] == "down" else 200
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For monitoring: the checks as JSON, 503 when any is down."""
+    """For monitoring: the checks as JSON; 503 when the database is down, 200 "degraded"
+    when only the cache or the broker is."""
     body = run_checks()
-    return JsonResponse(body, status=503 if body["status"] != "ok" else 200)
+    return JsonResponse(body, status=_http_status(body))
 
 
 @never_cache
@@ -90,5 +113,5 @@ def status_page(request: HttpRequest) -> HttpResponse:
         request,
         "status.html",
         {"ok": body["status"] == "ok", "checks": checks, "checked_at": timezone.now()},
-        status=503 if body["status"] != "ok" else 200,
+        status=_http_status(body),
     )

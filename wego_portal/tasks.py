@@ -13,6 +13,6 @@ HEARTBEAT_CACHE_KEY = "celery:heartbeat"
 
 @shared_task
 def heartbeat_task(token: str) -> None:
-    """Record that a worker ran a task: ``/healthz?worker=1`` and the worker test read it back."""
+    """Record that a worker ran a task (the worker test reads it back from the cache)."""
     cache.set(HEARTBEAT_CACHE_KEY, {"token": token, "at": timezone.now().isoformat()}, 600)
     logger.info("Celery heartbeat %s", token)

@@ -18,6 +18,9 @@ admin.site.site_title = _("WeGO back office")
 admin.site.index_title = _("Secretariat dashboard")
 admin.site.index_template = "admin/wego_index.html"
 
+# A database outage answers a styled 503 with Retry-After instead of a bare 500.
+handler500 = "wego_portal.views.server_error"
+
 # Not translated: the health check, the language switcher and the API (whose texts follow
 # Accept-Language).
 urlpatterns = [

@@ -1,9 +1,22 @@
-from django.http import HttpRequest, HttpResponsePermanentRedirect, HttpResponseRedirect
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.generic import TemplateView
 
 from members.selectors import network_figures
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -23,3 +36,35 @@ class HomeView(TemplateView):
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
     """Browsers ask for /favicon.ico on every page (the admin's too): the site's SVG mark."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+#: Seconds a client is asked to wait when the database is unreachable.
+UNAVAILABLE_RETRY_AFTER = 30
+
+
+def _database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) is the database being unreachable."""
+    while exc is not None:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request, template_name: str = "500.html"):
+    """``handler500``: a styled 503 with ``Retry-After`` when the database is unreachable.
+
+    Rendered without the request's context processors (they would query the database), so
+    the page needs nothing but templates and static files.
+    """
+    if not _database_unavailable(sys.exc_info()[1]):
+        return defaults.server_error(request, template_name)
+    try:
+        content = render_to_string("503.html", {"retry_after": UNAVAILABLE_RETRY_AFTER})
+    except Exception:  # the page of last resort must not fail in turn
+        logger.exception("Rendering 503.html failed")
+        content = "<!DOCTYPE html><title>Service unavailable</title><h1>Service unavailable</h1>"
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -23,6 +23,7 @@ from wego_portal.api import StandardCursorPagination
 from wego_portal.api_tools import domain_error, error_responses
 from wego_portal.files import validate_pdf
 from wego_portal.permissions import get_permitted_object_or_404
+from wego_portal.stale_decisions import expected_status_from_if_match, status_etag
 
 from .serializers import (
     ApplicationCreateSerializer,
@@ -44,6 +45,18 @@ CONFLICTS = (
     errors.TransitionNotAllowed,
 )
 FILE_SECTIONS = {"documents", "letter"}
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The application's `ETag` as you last read it: the move is refused with "
+        "`409 changed_meanwhile` if its status changed since."
+    ),
+)
 
 
 @contextmanager
@@ -152,7 +165,13 @@ class MyApplicationViewSet(
 
     def _detail(self, application: Application, status_code: int = 200) -> Response:
         fresh = self._application_fresh(application.pk)
-        return Response(ApplicationDetailSerializer(fresh).data, status=status_code)
+        response = Response(ApplicationDetailSerializer(fresh).data, status=status_code)
+        # Send it back as If-Match with a move: refused (409) if the status changed meanwhile.
+        response["ETag"] = status_etag(fresh.status)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
 
     @staticmethod
     def _application_fresh(pk: int) -> Application:
@@ -287,7 +306,7 @@ class MyApplicationViewSet(
     @extend_schema(
         summary="Submit a draft",
         description="Refused while answers are missing (each listed) or the call is closed.",
-        parameters=[ID],
+        parameters=[ID, IF_MATCH],
         request=None,
         responses={200: ApplicationDetailSerializer, **error_responses(400, 401, 404, 409, 429)},
     )
@@ -295,12 +314,16 @@ class MyApplicationViewSet(
     def submit(self, request, pk=None):
         application = self._application("programs.act_on_application")
         with program_errors():
-            services.application_submit(application=application, submitted_by=request.user)
+            services.application_submit(
+                application=application,
+                submitted_by=request.user,
+                expected_status=expected_status_from_if_match(request),
+            )
         return self._detail(application)
 
     @extend_schema(
         summary="Withdraw an application",
-        parameters=[ID],
+        parameters=[ID, IF_MATCH],
         request=WithdrawSerializer,
         examples=[OpenApiExample("Withdraw", value={"reason": "Budget cut."}, request_only=True)],
         responses={200: ApplicationDetailSerializer, **error_responses(400, 401, 404, 409, 429)},
@@ -315,6 +338,7 @@ class MyApplicationViewSet(
                 application=application,
                 by=request.user,
                 reason=serializer.validated_data.get("reason", ""),
+                expected_status=expected_status_from_if_match(request),
             )
         return self._detail(application)
 

@@ -335,3 +335,22 @@ def test_session_writes_need_the_csrf_token(seoul_editor, complete):
     assert "CSRF" in response.json()["error"]["detail"]
     complete.refresh_from_db()
     assert complete.status == ApplicationStatus.DRAFT
+
+
+def test_a_move_with_a_stale_if_match_is_a_409_and_changes_nothing(api, seoul_editor, complete):
+    complete.status = ApplicationStatus.UNDER_REVIEW
+    complete.save()
+    api.force_authenticate(seoul_editor)
+    url = f"{MINE}{complete.pk}/"
+
+    detail = api.get(url)
+    stale = api.post(f"{url}withdraw/", {}, format="json", HTTP_IF_MATCH='"submitted"')
+    fresh = api.post(f"{url}withdraw/", {}, format="json", HTTP_IF_MATCH=detail["ETag"])
+
+    assert detail["ETag"] == '"under_review"'
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "changed_meanwhile"
+    assert "changed meanwhile" in stale.json()["error"]["detail"]
+    assert (fresh.status_code, fresh.json()["status"]) == (200, ApplicationStatus.WITHDRAWN)
+    assert fresh["ETag"] == '"withdrawn"'
+    assert complete.transitions.count() == 1

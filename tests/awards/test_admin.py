@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from awards import services
 from awards.enums import Result, Stage
 from awards.models import Entry
 from members.services import office_staff_group_ensure
@@ -225,3 +226,42 @@ def test_entry_actions_record_results(client, judged, secretariat):
 
     makati_entry.refresh_from_db()
     assert makati_entry.result == Result.SPECIAL_MENTION
+
+
+def test_a_result_recorded_meanwhile_by_a_colleague_is_not_overwritten(client, judged, secretariat):
+    seoul_entry, _makati_entry = judged
+    client.force_login(secretariat)
+    scoring = reverse("admin:awards_edition_scoring", args=[seoul_entry.edition_id])
+    page = client.get(scoring).content.decode()
+    assert '<input type="hidden" name="expected_result" value="">' in page
+
+    # A colleague records "winner"; this officer, still seeing no award, picks a special mention.
+    services.entry_record_result(
+        entry=seoul_entry, result=Result.WINNER, recorded_by=secretariat, expected_result=""
+    )
+    response = client.post(
+        scoring,
+        {"entry": seoul_entry.pk, "result": Result.SPECIAL_MENTION, "expected_result": ""},
+        follow=True,
+    )
+
+    seoul_entry.refresh_from_db()
+    assert seoul_entry.result == Result.WINNER
+    assert "This entry changed meanwhile: it is now “Winner”." in response.content.decode()
+
+
+def test_a_stage_move_on_a_stale_page_is_refused(client, judged, secretariat):
+    seoul_entry, _makati_entry = judged
+    edition = seoul_entry.edition
+    client.force_login(secretariat)
+    services.entry_record_result(entry=seoul_entry, result=Result.WINNER, recorded_by=secretariat)
+    move = reverse("admin:awards_edition_move", args=[edition.pk, Stage.RESULTS_RECORDED])
+    ask = client.get(move)
+    assert f'name="expected_stage" value="{Stage.JUDGING}"' in ask.content.decode()
+    services.edition_move(edition=edition, to_stage=Stage.RESULTS_RECORDED, by=secretariat)
+
+    # Seeing "judging", the officer confirms; meanwhile it moved on: nothing happens twice.
+    response = client.post(move, {"expected_stage": Stage.JUDGING, "note": ""}, follow=True)
+
+    assert "This edition changed meanwhile" in response.content.decode()
+    assert edition.transitions.filter(to_stage=Stage.RESULTS_RECORDED).count() == 1

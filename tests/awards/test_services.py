@@ -436,3 +436,10 @@ def test_scores_of_other_editions_are_unaffected(judging, judge):
     services.conflict_declare(judge=judge, entry=judging)
 
     assert Score.objects.filter(judge=other_judge).count() == 1
+
+
+def test_withdrawing_on_a_stale_status_is_refused(draft, seoul_editor):
+    services.entry_withdraw(entry=draft, withdrawn_by=seoul_editor, expected_status="draft")
+
+    with pytest.raises(services.EntryChangedMeanwhile, match="it is now “Withdrawn”"):
+        services.entry_withdraw(entry=draft, withdrawn_by=seoul_editor, expected_status="draft")

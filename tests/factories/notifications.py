@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -24,7 +26,8 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     state = NotificationState.QUEUED
     idempotency_key = factory.Sequence(lambda n: f"test-notification-{n}")
     created_at = factory.LazyFunction(timezone.now)
-    next_attempt_at = factory.LazyAttribute(lambda o: o.created_at)
+    # As notification_create leaves it: the sweeper republishes it if its task is lost.
+    next_attempt_at = factory.LazyAttribute(lambda o: o.created_at + timedelta(minutes=2))
 
 
 class NotificationPreferenceFactory(factory.django.DjangoModelFactory):

@@ -89,6 +89,7 @@ def test_admin_approves_with_the_excom_date(
                 "action": "approve",
                 "_selected_action": [application.pk],
                 "confirmed": "yes",
+                f"expected_status_{application.pk}": "pending",
                 "excom_approved_on": "2020-11-24",
             },
         )
@@ -101,6 +102,44 @@ def test_admin_approves_with_the_excom_date(
     assert any(m.to == ["ict@cauayan.test"] for m in mailoutbox)
 
 
+def test_admin_approval_after_a_colleague_declined_is_refused_as_changed_meanwhile(
+    client, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from members import services
+
+    application = MembershipApplicationFactory(contact_email="ict@cauayan.test")
+    client.force_login(staff_user)
+    url = reverse("admin:members_membershipapplication_changelist")
+    data = {"action": "approve", "_selected_action": [application.pk]}
+    confirm = client.post(url, data)
+    assert f'name="expected_status_{application.pk}" value="pending"' in confirm.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_application_reject(
+            application=application, rejected_by=staff_user, expected_status="pending"
+        )
+        response = client.post(
+            url,
+            {
+                **data,
+                "confirmed": "yes",
+                f"expected_status_{application.pk}": "pending",
+                "excom_approved_on": "2020-11-24",
+            },
+            follow=True,
+        )
+
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REJECTED
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{application.organization_name}: This application changed meanwhile: it is now "
+        "“Rejected”. Nothing was changed.",
+        "0 applications approved: the organizations were created and their contacts invited.",
+    ]
+    assert not Organization.objects.filter(name=application.organization_name).exists()
+    assert [m.to for m in mailoutbox] == [["ict@cauayan.test"]]
+
+
 def test_admin_approval_requires_the_excom_date(client, staff_user):
     application = MembershipApplicationFactory()
     client.force_login(staff_user)
@@ -111,6 +150,7 @@ def test_admin_approval_requires_the_excom_date(client, staff_user):
             "action": "approve",
             "_selected_action": [application.pk],
             "confirmed": "yes",
+            f"expected_status_{application.pk}": "pending",
             "excom_approved_on": "",
         },
     )

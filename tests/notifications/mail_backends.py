@@ -3,7 +3,8 @@
 Configure it through ``MAILERS`` (see the ``scripted_mailer`` fixture). Each message sent
 consumes the next entry of ``ScriptedBackend.script``: an exception to raise, or ``None`` to
 deliver into ``django.core.mail.outbox`` like the locmem backend. ``always`` (an exception)
-fails every message once the script is used up; ``open_errors`` fail ``open()``.
+fails every message once the script is used up; ``open_errors`` are consumed one per
+``open()`` (an exception to raise, or ``None`` to open normally).
 """
 
 import copy
@@ -17,7 +18,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 class ScriptedBackend(BaseEmailBackend):
     script: ClassVar[list[BaseException | None]] = []
     always: ClassVar[BaseException | None] = None
-    open_errors: ClassVar[list[BaseException]] = []
+    open_errors: ClassVar[list[BaseException | None]] = []
     opened: ClassVar[int] = 0
     attempts: ClassVar[int] = 0
     threads: ClassVar[set[str]] = set()
@@ -34,8 +35,9 @@ class ScriptedBackend(BaseEmailBackend):
 
     def open(self):
         with self.lock:
-            if self.open_errors:
-                raise self.open_errors.pop(0)
+            error = self.open_errors.pop(0) if self.open_errors else None
+            if error is not None:
+                raise error
             type(self).opened += 1
         return True
 

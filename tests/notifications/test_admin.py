@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.enums import NotificationState
 from tests.factories.accounts import UserFactory
@@ -185,3 +188,26 @@ def test_outbox_list_query_count_does_not_grow_with_rows(
         response = admin_client.get(CHANGELIST)
 
     assert len(response.context["cl"].result_list) == count
+
+
+def test_outbox_shows_each_rows_attempts_and_next_attempt(admin_client):
+    deferred = NotificationFactory(
+        to_email="greylisted@city.test",
+        attempts=2,
+        last_error="SMTPRecipientsRefused: 452 try again later",
+        next_attempt_at=timezone.make_aware(datetime.datetime(2030, 5, 4, 3, 2)),
+    )
+    NotificationFactory(to_email="done@city.test", state=NotificationState.SENT, attempts=1)
+
+    listing = admin_client.get(CHANGELIST).content.decode()
+    detail = admin_client.get(
+        reverse("admin:notifications_notification_change", args=[deferred.pk])
+    ).content.decode()
+
+    assert "column-next_attempt_column" in listing
+    assert "Next attempt" in listing
+    assert '<td class="field-attempts">2</td>' in listing
+    assert "May 4, 2030" in listing
+    assert '<td class="field-next_attempt_column">—</td>' in listing  # the sent row
+    assert "452 try again later" in detail
+    assert "claim expires" in detail.lower()

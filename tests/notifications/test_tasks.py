@@ -15,7 +15,13 @@ from notifications.digest import (
 )
 from notifications.enums import NotificationState
 from notifications.models import Notification
-from notifications.services import MAX_ATTEMPTS, outbox_claim, outbox_deliver, outbox_sweep
+from notifications.services import (
+    MAX_ATTEMPTS,
+    outbox_claim,
+    outbox_deliver,
+    outbox_sweep,
+    retry_delay,
+)
 from notifications.tasks import (
     deliver_batch_task,
     deliver_notification_task,
@@ -98,28 +104,61 @@ def test_delivery_task_for_a_missing_row_logs_a_warning(caplog, mailoutbox):
     assert mailoutbox == []
 
 
-def test_transient_failure_retries_then_sends(scripted_mailer, fast_retries, mailoutbox):
-    scripted_mailer.script = [smtplib.SMTPServerDisconnected("gone"), TimeoutError("slow")]
-    notification = NotificationFactory()
+GREYLISTED = smtplib.SMTPRecipientsRefused({"x@city.test": (452, b"4.2.2 try again later")})
+
+
+def test_connection_lost_on_the_only_message_defers_that_row(scripted_mailer, fast_retries):
+    scripted_mailer.script = [smtplib.SMTPServerDisconnected("gone")]
+    notification = NotificationFactory(last_error="")
+    before = timezone.now()
 
     deliver_notification_task.delay(notification.pk)
 
-    assert _state(notification) == (NotificationState.SENT, 3)
-    assert notification.last_error == "TimeoutError: slow"
+    # Attempted (the server may even have accepted it): the row waits for its own next attempt.
+    assert _state(notification) == (NotificationState.QUEUED, 1)
+    assert notification.last_error == "SMTPServerDisconnected: gone"
+    assert notification.next_attempt_at > timezone.now()
+    assert notification.next_attempt_at >= before + timedelta(seconds=0.05)
+    assert notification.lease_expires_at is None
+
+
+def test_deferred_row_is_sent_by_the_sweeper_when_due_and_its_error_cleared(
+    scripted_mailer, fast_retries, mailoutbox, django_capture_on_commit_callbacks
+):
+    scripted_mailer.script = [GREYLISTED]
+    notification = NotificationFactory()
+    deliver_notification_task.delay(notification.pk)
+    assert _state(notification) == (NotificationState.QUEUED, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        early = outbox_sweep(now=notification.next_attempt_at - timedelta(milliseconds=1))
+    assert (early.requeued_stale, _state(notification)[0]) == (0, NotificationState.QUEUED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        due = outbox_sweep(now=notification.next_attempt_at)
+
+    assert due.requeued_stale == 1
+    assert _state(notification) == (NotificationState.SENT, 2)
+    assert notification.last_error == ""
     assert len(mailoutbox) == 1
 
 
-def test_transient_failures_exhaust_the_retries_and_fail(scripted_mailer, fast_retries):
-    scripted_mailer.always = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-    notification = NotificationFactory()
+def test_deferred_row_fails_after_its_last_attempt(scripted_mailer, fast_retries):
+    scripted_mailer.script = [GREYLISTED]
+    notification = NotificationFactory(attempts=MAX_ATTEMPTS - 1)
 
     deliver_notification_task.delay(notification.pk)
 
-    assert _state(notification) == (NotificationState.FAILED, 6)
-    assert notification.last_error == (
-        "Gave up: SMTPServerDisconnected: Connection unexpectedly closed"
-    )
-    assert scripted_mailer.attempts == 6
+    assert _state(notification) == (NotificationState.FAILED, MAX_ATTEMPTS)
+    assert notification.last_error.startswith(f"Gave up after {MAX_ATTEMPTS} attempts: ")
+
+
+def test_row_backoff_doubles_per_attempt_with_a_cap(settings):
+    settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 30
+    settings.NOTIFICATIONS_RETRY_MAX_SECONDS = 3600
+
+    assert [retry_delay(n).total_seconds() for n in range(1, 6)] == [30, 60, 120, 240, 480]
+    assert retry_delay(20).total_seconds() == 3600
 
 
 def test_permanent_failure_fails_at_once(scripted_mailer, fast_retries, mailoutbox):
@@ -133,14 +172,31 @@ def test_permanent_failure_fails_at_once(scripted_mailer, fast_retries, mailoutb
     assert mailoutbox == []
 
 
-def test_connection_refused_on_open_is_retried(scripted_mailer, fast_retries, mailoutbox):
+def test_connection_refused_on_open_is_retried_without_counting_an_attempt(
+    scripted_mailer, fast_retries, mailoutbox
+):
     scripted_mailer.open_errors = [ConnectionRefusedError(111, "Connection refused")]
     notification = NotificationFactory()
 
     deliver_notification_task.delay(notification.pk)
 
-    assert _state(notification) == (NotificationState.SENT, 2)
+    # The message was never tried on the refused connection: one attempt in all.
+    assert _state(notification) == (NotificationState.SENT, 1)
     assert len(mailoutbox) == 1
+
+
+def test_relay_down_for_every_retry_leaves_the_rows_queued_for_the_sweeper(
+    scripted_mailer, fast_retries
+):
+    scripted_mailer.open_errors = [ConnectionRefusedError(111, "refused")] * 6
+    notification = NotificationFactory()
+
+    deliver_notification_task.delay(notification.pk)
+
+    assert scripted_mailer.opened == 0
+    assert scripted_mailer.open_errors == []
+    assert _state(notification) == (NotificationState.QUEUED, 0)
+    assert notification.next_attempt_at > timezone.now()
 
 
 def test_batch_fails_one_refused_recipient_and_sends_the_others(
@@ -160,22 +216,62 @@ def test_batch_fails_one_refused_recipient_and_sends_the_others(
     assert len(mailoutbox) == 2
 
 
-def test_batch_interrupted_requeues_only_the_unsent_rows(scripted_mailer):
-    rows = NotificationFactory.create_batch(3)
+def test_batch_defers_one_greylisted_recipient_and_sends_the_others(
+    scripted_mailer, fast_retries, mailoutbox
+):
+    rows = NotificationFactory.create_batch(4)
+    scripted_mailer.script = [None, GREYLISTED, None, None]
+
+    report = outbox_deliver(notification_ids=[n.pk for n in rows], retry_in=60)
+
+    assert report.sent == [rows[0].pk, rows[2].pk, rows[3].pk]
+    assert report.deferred == [rows[1].pk]
+    assert report.requeued == []
+    assert [_state(n) for n in rows] == [
+        (NotificationState.SENT, 1),
+        (NotificationState.QUEUED, 1),
+        (NotificationState.SENT, 1),
+        (NotificationState.SENT, 1),
+    ]
+    assert rows[1].last_error.startswith("SMTPRecipientsRefused: ")
+    assert scripted_mailer.opened == 1
+
+
+def test_batch_reconnects_after_a_dropped_connection_and_goes_on(scripted_mailer, mailoutbox):
+    rows = NotificationFactory.create_batch(4)
+    scripted_mailer.script = [None, smtplib.SMTPServerDisconnected("gone"), None, None]
+
+    report = outbox_deliver(notification_ids=[n.pk for n in rows], retry_in=60)
+
+    assert report.sent == [rows[0].pk, rows[2].pk, rows[3].pk]
+    assert report.deferred == [rows[1].pk]
+    assert report.reconnects == 1
+    assert scripted_mailer.opened == 2
+    assert _state(rows[1]) == (NotificationState.QUEUED, 1)
+
+
+def test_batch_stops_when_reconnecting_fails_and_returns_unattempted_rows_unchanged(
+    scripted_mailer,
+):
+    rows = NotificationFactory.create_batch(4)
     scripted_mailer.script = [None, smtplib.SMTPServerDisconnected("gone")]
+    scripted_mailer.open_errors = [None, ConnectionRefusedError(111, "refused")]
     before = timezone.now()
 
     report = outbox_deliver(notification_ids=[n.pk for n in rows], retry_in=60)
 
     assert report.sent == [rows[0].pk]
-    assert report.requeued == [rows[1].pk, rows[2].pk]
-    assert [_state(n)[0] for n in rows] == [
-        NotificationState.SENT,
-        NotificationState.QUEUED,
-        NotificationState.QUEUED,
+    assert report.deferred == [rows[1].pk]
+    assert report.requeued == [rows[2].pk, rows[3].pk]
+    assert [_state(n) for n in rows] == [
+        (NotificationState.SENT, 1),
+        (NotificationState.QUEUED, 1),
+        (NotificationState.QUEUED, 0),
+        (NotificationState.QUEUED, 0),
     ]
-    assert rows[1].next_attempt_at >= before + timedelta(seconds=60)
-    assert rows[1].last_error == "SMTPServerDisconnected: gone"
+    assert rows[2].last_error == ""
+    # Their task retries in 60 s; the sweeper steps in only if that task is lost too.
+    assert rows[2].next_attempt_at >= before + timedelta(seconds=60)
 
 
 def test_retry_countdown_grows_exponentially_with_a_cap():
@@ -183,12 +279,58 @@ def test_retry_countdown_grows_exponentially_with_a_cap():
     assert retry_countdown(12) == 3600
 
 
-# --- Sweeper -----------------------------------------------------------------------------------
+# --- Leases and the sweeper --------------------------------------------------------------------
 
 
-def test_sweeper_requeues_a_row_stuck_in_sending(mailoutbox, django_capture_on_commit_callbacks):
-    long_ago = timezone.now() - timedelta(minutes=10)
-    stuck = NotificationFactory(state=NotificationState.SENDING, claimed_at=long_ago, attempts=1)
+def _claimed(*, seconds_left: float, attempts: int = 1, by: str = "dead-worker/task-1"):
+    now = timezone.now()
+    return NotificationFactory(
+        state=NotificationState.SENDING,
+        claimed_at=now - timedelta(seconds=60),
+        claimed_by=by,
+        lease_expires_at=now + timedelta(seconds=seconds_left),
+        attempts=attempts,
+    )
+
+
+def test_claim_records_the_worker_and_a_short_lease(settings):
+    settings.NOTIFICATIONS_LEASE_SECONDS = 30
+    notification = NotificationFactory()
+    before = timezone.now()
+
+    outbox_claim(notification_ids=[notification.pk], claimed_by="worker-a/task-1")
+
+    notification.refresh_from_db()
+    assert notification.claimed_by == "worker-a/task-1"
+    assert before + timedelta(seconds=30) <= notification.lease_expires_at
+    assert notification.lease_expires_at <= timezone.now() + timedelta(seconds=30)
+
+
+def test_redelivered_task_reclaims_a_row_whose_lease_expired():
+    expired = _claimed(seconds_left=-1)
+    held = _claimed(seconds_left=20)
+
+    claimed = outbox_claim(notification_ids=[expired.pk, held.pk], claimed_by="worker-b/task-1")
+
+    assert claimed == [expired.pk]
+    assert _state(expired) == (NotificationState.SENDING, 2)
+    assert expired.claimed_by == "worker-b/task-1"
+    assert _state(held) == (NotificationState.SENDING, 1)
+    assert held.claimed_by == "dead-worker/task-1"
+
+
+def test_a_dead_workers_row_is_not_marked_by_it_after_another_worker_took_it(mailoutbox):
+    expired = _claimed(seconds_left=-1)
+
+    report = outbox_deliver(notification_ids=[expired.pk], claimed_by="worker-b/task-1")
+
+    assert report.sent == [expired.pk]
+    assert _state(expired) == (NotificationState.SENT, 2)
+    assert expired.lease_expires_at is None
+
+
+def test_sweeper_requeues_a_row_whose_lease_expired(mailoutbox, django_capture_on_commit_callbacks):
+    stuck = _claimed(seconds_left=-1)
 
     with django_capture_on_commit_callbacks(execute=True):
         report = outbox_sweep()
@@ -198,10 +340,21 @@ def test_sweeper_requeues_a_row_stuck_in_sending(mailoutbox, django_capture_on_c
     assert len(mailoutbox) == 1
 
 
-def test_sweeper_leaves_a_row_that_is_being_sent_now(django_capture_on_commit_callbacks):
-    busy = NotificationFactory(
-        state=NotificationState.SENDING, claimed_at=timezone.now() - timedelta(seconds=30)
-    )
+def test_sweeper_requeues_a_row_claimed_before_leases_existed(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - timedelta(minutes=10)
+    stuck = NotificationFactory(state=NotificationState.SENDING, claimed_at=long_ago, attempts=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = outbox_sweep()
+
+    assert report.requeued_stuck == 1
+    assert _state(stuck) == (NotificationState.SENT, 2)
+
+
+def test_sweeper_leaves_a_row_whose_lease_holds(django_capture_on_commit_callbacks):
+    busy = _claimed(seconds_left=5)
 
     with django_capture_on_commit_callbacks(execute=True):
         report = outbox_sweep()
@@ -211,11 +364,7 @@ def test_sweeper_leaves_a_row_that_is_being_sent_now(django_capture_on_commit_ca
 
 
 def test_sweeper_gives_up_a_row_stuck_too_often(django_capture_on_commit_callbacks):
-    stuck = NotificationFactory(
-        state=NotificationState.SENDING,
-        claimed_at=timezone.now() - timedelta(hours=1),
-        attempts=MAX_ATTEMPTS,
-    )
+    stuck = _claimed(seconds_left=-1, attempts=MAX_ATTEMPTS)
 
     with django_capture_on_commit_callbacks(execute=True):
         report = outbox_sweep()
@@ -245,9 +394,7 @@ def test_sweeper_republishes_a_queued_row_whose_task_was_lost(
 
 def test_sweeper_run_twice_requeues_once(django_capture_on_commit_callbacks):
     NotificationFactory(created_at=timezone.now() - timedelta(minutes=5))
-    NotificationFactory(
-        state=NotificationState.SENDING, claimed_at=timezone.now() - timedelta(minutes=10)
-    )
+    _claimed(seconds_left=-1)
 
     # Tasks not executed: the rows stay queued, as when the broker is down.
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -347,3 +494,4 @@ def test_eager_delivery_that_must_retry_does_not_break_the_caller(
 
     assert _state(notification) == (NotificationState.QUEUED, 1)
     assert notification.last_error == "SMTPServerDisconnected: gone"
+    assert notification.next_attempt_at > timezone.now()

@@ -160,7 +160,10 @@ def test_a_move_asks_for_confirmation_then_calls_the_service(client, secretariat
     client.force_login(secretariat)
 
     ask = client.get(move_url(application, S.SHORTLISTED))
-    done = client.post(move_url(application, S.SHORTLISTED), {"note": "Strong co-funding."})
+    done = client.post(
+        move_url(application, S.SHORTLISTED),
+        {"expected_status": application.status, "note": "Strong co-funding."},
+    )
 
     application.refresh_from_db()
     assert "Note to the city" in ask.content.decode()
@@ -175,7 +178,11 @@ def test_an_illegal_move_is_refused_with_the_workflows_message(
     application = make_application(kind=PI, status=S.UNDER_REVIEW)
     client.force_login(secretariat)
 
-    response = client.post(move_url(application, S.COMPLETED), {"note": "x"}, follow=True)
+    response = client.post(
+        move_url(application, S.COMPLETED),
+        {"expected_status": application.status, "note": "x"},
+        follow=True,
+    )
 
     application.refresh_from_db()
     assert application.status == S.UNDER_REVIEW
@@ -186,7 +193,10 @@ def test_a_clarification_request_needs_questions(client, secretariat, make_appli
     application = make_application(kind=SF, status=S.UNDER_REVIEW)
     client.force_login(secretariat)
 
-    response = client.post(move_url(application, S.CLARIFICATION_REQUESTED), {"note": ""})
+    response = client.post(
+        move_url(application, S.CLARIFICATION_REQUESTED),
+        {"expected_status": application.status, "note": ""},
+    )
 
     application.refresh_from_db()
     assert response.status_code == 200
@@ -199,7 +209,9 @@ def test_a_reviewer_cannot_make_a_move(client, reviewer, make_application):
     ReviewFactory(application=application, reviewer=reviewer)
     client.force_login(reviewer)
 
-    response = client.post(move_url(application, S.SHORTLISTED), {"note": "x"})
+    response = client.post(
+        move_url(application, S.SHORTLISTED), {"expected_status": application.status, "note": "x"}
+    )
 
     application.refresh_from_db()
     assert response.status_code == 403
@@ -218,7 +230,8 @@ def test_partners_are_chosen_from_corporations_and_institutions_matching_first(
 
     ask = client.get(move_url(application, S.PARTNERS_CONNECTED))
     client.post(
-        move_url(application, S.PARTNERS_CONNECTED), {"partners": [matching.pk], "note": "Meet"}
+        move_url(application, S.PARTNERS_CONNECTED),
+        {"expected_status": application.status, "partners": [matching.pk], "note": "Meet"},
     )
 
     choices = [label for _value, label in ask.context["form"].fields["partners"].choices]
@@ -242,7 +255,8 @@ def test_the_consulting_company_is_selected_in_the_back_office(
     client.force_login(secretariat)
 
     client.post(
-        move_url(application, S.CONSULTING_COMPANY_SELECTED), {"company": company.pk, "note": ""}
+        move_url(application, S.CONSULTING_COMPANY_SELECTED),
+        {"expected_status": application.status, "company": company.pk, "note": ""},
     )
 
     application.refresh_from_db()

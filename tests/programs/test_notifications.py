@@ -164,7 +164,11 @@ def test_internal_notes_never_reach_the_city(
         # A decision with an internal note, from the back office's confirmation form.
         client.post(
             reverse("admin:programs_application_move", args=[application.pk, S.UNDER_REVIEW]),
-            {"note": "We have started.", "internal_note": SECRET + " (again)"},
+            {
+                "expected_status": S.SUBMITTED,
+                "note": "We have started.",
+                "internal_note": SECRET + " (again)",
+            },
         )
         services.message_send_from_staff(
             application=application, author=secretariat, body="Shared hello", visibility="shared"

@@ -521,7 +521,7 @@ def test_withdrawing_asks_once_then_withdraws(client, make_application, seoul_ed
     ask = client.get(url)
     application.refresh_from_db()
     status_after_asking = application.status
-    client.post(url, {"reason": "Budget cut"})
+    client.post(url, {"expected_status": S.UNDER_REVIEW, "reason": "Budget cut"})
 
     application.refresh_from_db()
     assert "Are you sure you want to withdraw this application?" in ask.content.decode()

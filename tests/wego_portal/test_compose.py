@@ -14,7 +14,7 @@ def _compose():
 def test_compose_has_every_service_the_readme_promises():
     services = _compose()["services"]
 
-    assert set(services) == {"db", "redis", "web", "worker", "beat", "mail"}
+    assert set(services) == {"db", "redis", "cache", "web", "worker", "sweeper", "beat", "mail"}
     readme = (ROOT / "README.md").read_text()
     for name in services:
         assert f"`{name}`" in readme
@@ -48,6 +48,7 @@ def test_compose_runs_gunicorn_and_celery_with_production_settings():
     anchors = _compose()["x-django-env"]
     assert anchors["DJANGO_ENV"] == "production"
     assert anchors["REDIS_URL"].startswith("redis://redis:6379")
+    assert anchors["CACHE_URL"].startswith("redis://cache:6379")
     assert anchors["DATABASE_URL"].startswith("postgres://")
 
 
@@ -58,3 +59,11 @@ def test_dockerfile_runs_as_non_root_and_collects_static_at_build():
     user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
     assert user_lines and user_lines[-1] != "USER root"
     assert "--require-hashes" in dockerfile
+
+
+def test_compose_runs_the_outbox_sweeper_on_its_own_queue():
+    services = _compose()["services"]
+
+    command = services["sweeper"]["command"]
+    assert command[command.index("--queues") + 1] == "outbox-sweep"
+    assert "--queues" not in services["worker"]["command"]

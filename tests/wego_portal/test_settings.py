@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _run(code_or_args, env_overrides):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.pop("REDIS_URL", None)
+    for name in ("REDIS_URL", "CACHE_URL", "REDIS_CACHE_URL"):
+        env.pop(name, None)
     env.update({"DJANGO_SETTINGS_MODULE": "wego_portal.settings", **env_overrides})
     return subprocess.run(
         [sys.executable, *code_or_args],
@@ -31,6 +32,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "portal.wego.test",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wego",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -41,6 +43,7 @@ PRODUCTION_ENV = {
         ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must list"),
         ("DATABASE_URL", "DATABASE_URL must point to PostgreSQL"),
         ("REDIS_URL", "REDIS_URL must point to the Redis broker"),
+        ("CACHE_URL", "CACHE_URL must point to the Redis cache"),
     ],
 )
 def test_production_settings_refuse_to_start_without(missing, message):
@@ -51,6 +54,30 @@ def test_production_settings_refuse_to_start_without(missing, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "cache_url",
+    ["redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379", "redis://127.0.0.1/0"],
+)
+def test_production_settings_refuse_a_cache_on_the_brokers_database(cache_url):
+    result = _run(
+        ["-c", "import django; django.setup()"], {**PRODUCTION_ENV, "CACHE_URL": cache_url}
+    )
+
+    assert result.returncode != 0
+    assert "CACHE_URL must not name the broker's Redis database" in result.stderr
+
+
+def test_production_settings_accept_a_cache_on_another_server():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL)"
+    )
+    result = _run(["-c", code], {**PRODUCTION_ENV, "CACHE_URL": "redis://cache.internal:6379/0"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis://cache.internal:6379/0", "redis://127.0.0.1:6379/0"]
 
 
 def test_production_settings_refuse_the_development_secret_key():

@@ -130,7 +130,12 @@ if USING_POSTGRES:
         _options.get("options", "") + " -c pg_trgm.word_similarity_threshold=0.45"
     ).strip()
 
+# The Celery broker. The cache has its own variable (CACHE_URL): keep them on different Redis
+# databases (or servers), so that clearing or evicting the cache never drops queued tasks;
+# production refuses to start when they name the same database.
 REDIS_URL = env.str("REDIS_URL", default="")
+# REDIS_CACHE_URL is the former name of CACHE_URL, still read.
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_CACHE_URL", default="")
 
 
 def _redis_database(url: str, number: int) -> str:
@@ -139,15 +144,19 @@ def _redis_database(url: str, number: int) -> str:
     return f"{base}/{number}" if tail.isdigit() else f"{url.rstrip('/')}/{number}"
 
 
-REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="")
-if REDIS_URL or REDIS_CACHE_URL:
+#: Redis client timeouts of the cache (seconds): a cache that hangs must not hang the pages.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            # The cache lives in its own Redis database so that clearing it never drops
-            # queued tasks from the broker's database.
-            "LOCATION": REDIS_CACHE_URL or _redis_database(REDIS_URL, 1),
+            # Redis, with a per-process fallback while Redis is unreachable (wego_portal.cache).
+            "BACKEND": "wego_portal.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "wego",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -323,10 +332,36 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# The outbox sweeper has a queue of its own, so that a backlog of deliveries never delays the
+# recovery of a dead worker's rows: run a worker on it (`celery worker -Q outbox-sweep -c 1`,
+# the compose file's `sweeper`), or add it to a worker's queues (`make worker` does).
+NOTIFICATIONS_SWEEP_QUEUE = env.str("NOTIFICATIONS_SWEEP_QUEUE", default="outbox-sweep")
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.sweep_outbox_task": {"queue": NOTIFICATIONS_SWEEP_QUEUE},
+}
+# Outbox delivery: a claim's lease (renewed while a worker works through its batch), how often
+# the sweeper runs, how long a queued row waits for its task before it is published again, and
+# how often one row is attempted (backoff 30 s doubling, capped at an hour).
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=30)
+NOTIFICATIONS_SWEEP_SECONDS = env.float("NOTIFICATIONS_SWEEP_SECONDS", default=10.0)
+NOTIFICATIONS_REPUBLISH_AFTER_SECONDS = env.int(
+    "NOTIFICATIONS_REPUBLISH_AFTER_SECONDS", default=120
+)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.float("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600.0)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+# Publishing a task while the broker is down gives up after about a second: the outbox row
+# stays queued and the sweeper publishes it later, so the request is not held up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep-outbox": {
         "task": "notifications.tasks.sweep_outbox_task",
-        "schedule": 60.0,
+        "schedule": NOTIFICATIONS_SWEEP_SECONDS,
     },
     "notifications-staff-digest": {
         "task": "notifications.tasks.send_staff_digest_task",

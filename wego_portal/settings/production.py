@@ -4,10 +4,13 @@ Refuses to start on a missing or development secret, host list, database or brok
 never silently falls back to a laptop default.
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
     ALLOWED_HOSTS,
+    CACHE_URL,
     DATABASES,
     DEBUG,
     INSECURE_DEV_SECRET_KEY,
@@ -16,6 +19,18 @@ from .base import (
     env,
     mailer,
 )
+
+
+def same_redis_database(first: str, second: str) -> bool:
+    """Whether two redis:// URLs name the same database of the same server."""
+
+    def where(url: str) -> tuple:
+        parts = urlsplit(url)
+        database = parts.path.strip("/") or "0"
+        return (parts.hostname or "localhost", parts.port or 6379, database)
+
+    return where(first) == where(second)
+
 
 _problems = []
 if DEBUG:
@@ -28,6 +43,13 @@ if not env.str("DATABASE_URL", default="") or DATABASES["default"]["ENGINE"].end
     _problems.append("DATABASE_URL must point to PostgreSQL")
 if not REDIS_URL:
     _problems.append("REDIS_URL must point to the Redis broker")
+if not CACHE_URL:
+    _problems.append("CACHE_URL must point to the Redis cache")
+elif REDIS_URL and same_redis_database(REDIS_URL, CACHE_URL):
+    _problems.append(
+        "CACHE_URL must not name the broker's Redis database (REDIS_URL): clearing or evicting "
+        "the cache would drop queued tasks"
+    )
 if _problems:
     raise ImproperlyConfigured("Production settings incomplete: " + "; ".join(_problems) + ".")
 

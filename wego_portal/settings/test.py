@@ -5,7 +5,7 @@ unless ``REDIS_URL`` is set, and the worker tests start a real worker against th
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, REDIS_URL, _redis_database, env
+from .base import BASE_DIR, REDIS_URL, _redis_database, env
 
 # Django 6.1's PBKDF2 costs ~0.3 s per check here; tests do thousands.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,7 +24,7 @@ if REDIS_URL:
     # (TEST_REDIS_CACHE_DB picks another one when several checkouts run tests at once).
     CACHES = {
         "default": {
-            **CACHES["default"],
+            "BACKEND": "wego_portal.cache.ResilientRedisCache",
             "LOCATION": _redis_database(REDIS_URL, env.int("TEST_REDIS_CACHE_DB", default=2)),
             "KEY_PREFIX": "wego-test",
         }

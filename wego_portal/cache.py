@@ -1,0 +1,211 @@
+"""The shared cache: Redis, degrading to a per-process memory cache while Redis is unreachable.
+
+Every page, the API's throttles and the login rate limits read the cache. With plain
+``RedisCache`` a Redis outage turned each of those reads into a 500. ``ResilientRedisCache``
+catches Redis connection errors and timeouts and answers from a local memory cache instead:
+
+- pages are still served (a page cached during the outage lives only in that process);
+- rate limits and API throttles still count, per process instead of across processes;
+- entries written during the outage expire after at most ``FALLBACK_MAX_TIMEOUT`` seconds, so
+  a change made through another process shows within a minute.
+
+After a failure Redis is not tried again for ``RETRY_AFTER`` seconds (no connection attempt
+per request while it is down). A warning is logged when Redis is lost, at most once a minute
+while it stays down, and once when it is back. ``/healthz`` asks ``redis_available()``.
+
+Known limit: a page-cache version bumped during the outage is bumped locally only, so after
+Redis returns a page cached before the outage can be served until it expires (five minutes
+at most for the directory, one for the events list).
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+#: Seconds an entry written to the fallback lives at most.
+FALLBACK_MAX_TIMEOUT = 60
+#: Seconds between attempts to reach Redis again after a failure.
+RETRY_AFTER = 5.0
+#: Seconds between two "still down" warnings.
+WARN_EVERY = 60.0
+FALLBACK_MAX_ENTRIES = 2000
+
+REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class _Outage:
+    """One process's view of one Redis cache: down since when, next try, last warning."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down_since: float | None = None
+        self.retry_at = 0.0
+        self.warned_at = 0.0
+
+    def usable(self) -> bool:
+        return self.down_since is None or time.monotonic() >= self.retry_at
+
+    def failed(self, location: str, exc: BaseException) -> None:
+        now = time.monotonic()
+        with self.lock:
+            first = self.down_since is None
+            if first:
+                self.down_since = now
+            self.retry_at = now + RETRY_AFTER
+            warn = first or now - self.warned_at >= WARN_EVERY
+            if warn:
+                self.warned_at = now
+        if warn:
+            logger.warning(
+                "Cache %s unreachable (%s: %s): serving uncached pages with a per-process "
+                "fallback cache until it answers again.",
+                location,
+                type(exc).__name__,
+                exc,
+            )
+
+    def answered(self, location: str) -> None:
+        if self.down_since is None:
+            return
+        with self.lock:
+            if self.down_since is None:
+                return
+            seconds = time.monotonic() - self.down_since
+            self.down_since = None
+            self.warned_at = 0.0
+        logger.warning("Cache %s answers again after %.0f s.", location, seconds)
+
+
+_outages: dict[str, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_for(location: str) -> _Outage:
+    with _outages_lock:
+        return _outages.setdefault(location, _Outage())
+
+
+class ResilientRedisCache(RedisCache):
+    """``RedisCache`` that answers from a per-process memory cache while Redis is down."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._location = server if isinstance(server, str) else ",".join(server)
+        self._outage = _outage_for(self._location)
+        self._fallback = LocMemCache(
+            f"wego-cache-fallback:{self._location}",
+            {
+                "TIMEOUT": min(self.default_timeout or FALLBACK_MAX_TIMEOUT, FALLBACK_MAX_TIMEOUT),
+                "KEY_PREFIX": self.key_prefix,
+                "VERSION": self.version,
+                "KEY_FUNCTION": self.key_func,
+                "OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES},
+            },
+        )
+
+    # --- Health -------------------------------------------------------------------------------
+
+    @property
+    def degraded(self) -> bool:
+        """Whether this process is answering from the fallback (Redis last seen down)."""
+        return self._outage.down_since is not None
+
+    def redis_available(self) -> bool:
+        """Ask Redis itself (not the fallback) whether it answers; records the outcome."""
+        try:
+            self._cache.get_client(write=True).ping()
+        except REDIS_ERRORS as exc:
+            self._outage.failed(self._location, exc)
+            return False
+        self._outage.answered(self._location)
+        return True
+
+    # --- Every operation: Redis, or the fallback ----------------------------------------------
+
+    def _call(self, name: str, fallback_kwargs: dict | None, *args, **kwargs):
+        if self._outage.usable():
+            try:
+                result = getattr(super(), name)(*args, **kwargs)
+            except REDIS_ERRORS as exc:
+                self._outage.failed(self._location, exc)
+            else:
+                self._outage.answered(self._location)
+                return result
+        if fallback_kwargs is not None:
+            kwargs = {**kwargs, **fallback_kwargs}
+        return getattr(self._fallback, name)(*args, **kwargs)
+
+    def _fallback_timeout(self, timeout):
+        if timeout is DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        if timeout is None:
+            return FALLBACK_MAX_TIMEOUT
+        return min(timeout, FALLBACK_MAX_TIMEOUT)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(
+            "add",
+            {"timeout": self._fallback_timeout(timeout)},
+            key,
+            value,
+            timeout=timeout,
+            version=version,
+        )
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._call(
+            "set",
+            {"timeout": self._fallback_timeout(timeout)},
+            key,
+            value,
+            timeout=timeout,
+            version=version,
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(
+            "touch",
+            {"timeout": self._fallback_timeout(timeout)},
+            key,
+            timeout=timeout,
+            version=version,
+        )
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(
+            "set_many",
+            {"timeout": self._fallback_timeout(timeout)},
+            data,
+            timeout=timeout,
+            version=version,
+        )
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", None, key, default=default, version=version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", None, key, version=version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", None, keys, version=version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", None, key, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", None, key, delta=delta, version=version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version=version)
+
+    def clear(self):
+        self._fallback.clear()
+        return self._call("clear", None)
