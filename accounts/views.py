@@ -1,7 +1,7 @@
 from allauth.account.views import LoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from knox.models import AuthToken
 
 from . import services
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, ApiTokenRevokeForm
 
 
 class RateLimitedLoginView(LoginView):
@@ -64,8 +64,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     """The caller's personal API tokens: create (secret shown once) and revoke."""
     form = ApiTokenForm(request.POST or None)
     new_secret = None
-    if request.method == "POST" and request.POST.get("revoke"):
-        if services.api_token_revoke(user=request.user, token_key=request.POST["revoke"]):
+    if request.method == "POST" and "revoke" in request.POST:
+        revoke = ApiTokenRevokeForm(request.POST)
+        if not revoke.is_valid():
+            return HttpResponseBadRequest(_("This is not one of your tokens."))
+        if services.api_token_revoke(user=request.user, token_key=revoke.cleaned_data["revoke"]):
             messages.success(request, _("The token was revoked; it no longer works."))
         return redirect("api_tokens")
     if request.method == "POST" and form.is_valid():

@@ -353,7 +353,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Personal tokens (hashed at rest) for scripts, first so that a missing or bad token
         # answers 401 with WWW-Authenticate; session auth (CSRF on writes) for our own pages.
-        "knox.auth.TokenAuthentication",
+        "wego_portal.api.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
