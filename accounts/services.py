@@ -54,3 +54,16 @@ def api_token_revoke(*, user: User, token_key: str) -> bool:
 
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return bool(deleted)
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every personal API token of ``user``; returns how many there were.
+
+    Called whenever the account's credentials or standing change: a password changed or
+    reset (``accounts.adapter``, the admin's password form) and a deactivation (the admin), so
+    a token copied by someone else stops working with the password it was made under.
+    """
+    from knox.models import AuthToken
+
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted

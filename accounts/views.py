@@ -1,4 +1,4 @@
-from allauth.account.views import LoginView
+from allauth.account.views import LoginView, PasswordResetView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from knox.models import AuthToken
+
+from wego_portal.ratelimits import limit, too_many_requests
 
 from . import services
 from .forms import ApiTokenForm, ApiTokenRevokeForm
@@ -31,6 +33,20 @@ class RateLimitedLoginView(LoginView):
             response.status_code = 429
             response["Retry-After"] = str(self.retry_after_seconds)
         return response
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    """allauth's password reset, limited per client address and per e-mail address typed
+    (``reset_password`` in ``ACCOUNT_RATE_LIMITS``) with the portal's 429 page and an exact
+    ``Retry-After``."""
+
+    def form_valid(self, form) -> HttpResponse:
+        refusal = limit(self.request, action="reset_password", key=form.cleaned_data["email"])
+        if refusal:
+            return too_many_requests(self.request, retry_after=refusal.retry_after)
+        form.save(self.request)
+        # PasswordResetView.form_valid would count the same attempt a second time.
+        return super(PasswordResetView, self).form_valid(form)
 
 
 @login_required

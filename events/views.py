@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.models import Organization
 from wego_portal.caching import anonymous_page_cache
 from wego_portal.permissions import get_permitted_object_or_404
+from wego_portal.ratelimits import limit
 
 from . import dates, ical, links, selectors, services
 from .enums import (
@@ -338,6 +339,11 @@ def register_visitor(request: HttpRequest, slug: str) -> HttpResponse:
             status=403 if event.audience == Audience.MEMBERS else 200,
         )
     form = VisitorRegistrationForm(request.POST or None, event=event)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        refusal = limit(request, action="event_registration", key=form.cleaned_data["email"])
+        if refusal:
+            form.add_error(None, refusal.message)
     if request.method == "POST" and form.is_valid():
         try:
             services.registration_create_for_visitor(
@@ -352,11 +358,12 @@ def register_visitor(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             request.session["events_visitor_email"] = form.cleaned_data["email"]
             return redirect("events:registration_sent", slug=event.slug)
-    return render(
+    response = render(
         request,
         "events/register_visitor.html",
         {"event": event, "form": form, "state": state, "states": RegistrationState},
     )
+    return refusal.apply(response) if refusal else response
 
 
 def registration_sent(request: HttpRequest, slug: str) -> HttpResponse:

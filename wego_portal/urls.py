@@ -4,9 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import RateLimitedLoginView, account_overview, api_tokens
+from accounts.views import (
+    RateLimitedLoginView,
+    RateLimitedPasswordResetView,
+    account_overview,
+    api_tokens,
+)
 
 from .health import healthz, status_page
+from .ratelimits import too_many_requests
 from .views import HomeView, favicon
 
 # The admin login goes through allauth's login (rate limits, two-factor, e-mail verification).
@@ -19,6 +25,12 @@ admin.site.index_template = "admin/wego_index.html"
 # A database outage answers a styled 503 with Retry-After instead of a bare 500.
 handler500 = "wego_portal.views.server_error"
 
+
+def handler429(request):
+    """allauth's own rate limits (sign-in, e-mail, password) answer with the portal's page."""
+    return too_many_requests(request)
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
@@ -26,6 +38,11 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
     path("accounts/", account_overview, name="account_overview"),
+    path(
+        "accounts/password/reset/",
+        RateLimitedPasswordResetView.as_view(),
+        name="account_reset_password",
+    ),
     path("accounts/", include("allauth.urls")),
     path("portal/api-tokens/", api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),
