@@ -558,7 +558,7 @@ class CategoryFilter(admin.SimpleListFilter):
         return [(str(c.pk), f"{c.name} ({c.edition.year})") for c in categories]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.filter(category_id=int(self.value()))
         return queryset
 

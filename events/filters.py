@@ -9,7 +9,7 @@ from members.enums import Region
 from members.models import fold
 
 from .enums import Attendance, EventKind, EventProgram, When
-from .selectors import events_in_period
+from .selectors import events_in_period, recording_exists
 
 
 class EventFilter(django_filters.FilterSet):
@@ -75,7 +75,8 @@ class EventFilter(django_filters.FilterSet):
         return queryset.filter(attendance__in=wanted)
 
     def filter_recordings(self, queryset, name, value):
-        return queryset.filter(has_recording=True) if value else queryset
+        # Not the list's ``has_recording`` annotation: the calendar feed filters plain events.
+        return queryset.filter(recording_exists()) if value else queryset
 
     def filter_host(self, queryset, name, value):
         return queryset.filter(host_links__organization__slug=value).distinct()

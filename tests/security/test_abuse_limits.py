@@ -375,3 +375,58 @@ def test_events_page_links_come_from_site_url_whatever_the_host(client, settings
         page = response.content.decode()
         assert "webcal://portal.wego.example/events/calendar.ics" in page
         assert "6666" not in page
+
+
+# --- The API's throttles -----------------------------------------------------------------------
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_api_throttle(monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min"})
+    api = APIClient()
+
+    statuses = [
+        api.get("/api/v1/offices/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_the_api_throttles_each_forwarded_client(monkeypatch, settings):
+    from rest_framework.throttling import AnonRateThrottle
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1/min"})
+    api = APIClient()
+
+    first = api.get("/api/v1/offices/", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1")
+    other = api.get("/api/v1/offices/", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.2")
+    again = api.get("/api/v1/offices/", HTTP_X_FORWARDED_FOR="7.7.7.7, 198.51.100.1")
+
+    assert [first.status_code, other.status_code, again.status_code] == [200, 200, 429]
+
+
+def test_drf_reads_the_proxy_count_from_the_one_setting():
+    from django.conf import settings
+
+    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == settings.TRUSTED_PROXY_COUNT == 0
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXY_COUNT
+
+
+def test_log_lines_name_the_client_address_from_the_same_rule(settings):
+    import logging
+
+    from wego_portal.client import ClientAddressFilter
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    about_a_request = logging.LogRecord("django.request", 40, "", 0, "boom", (), None)
+    about_a_request.request = request
+    other = logging.LogRecord("celery", 20, "", 0, "tick", (), None)
+
+    ClientAddressFilter().filter(about_a_request)
+    ClientAddressFilter().filter(other)
+
+    assert (about_a_request.client, other.client) == ("10.0.0.1", "-")

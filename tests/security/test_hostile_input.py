@@ -178,3 +178,28 @@ def test_revoking_a_token_with_a_nul_key_changes_nothing(member_client, member):
 
     assert response.status_code == 400
     assert AuthToken.objects.filter(user=member).count() == 1
+
+
+# --- Found by the fuzz suite (tests/security/test_fuzz_pages.py) -------------------------------
+
+
+def test_calendar_feed_with_recordings_filters_them(anonymous):
+    EventFactory(title="Recorded webinar")
+
+    response = anonymous.get("/events/calendar.ics", {"recordings": "on"})
+
+    assert response.status_code == 200
+    assert "Recorded webinar" not in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/portal/projects/new/", "/portal/health/initiatives/new/"],
+    ids=["project", "initiative"],
+)
+def test_a_draft_with_a_non_ascii_digit_country_is_a_form_error(member_client, url):
+    response = member_client.post(url, {"title": "Smart water", "country": "²"})
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Select a valid choice" in response.text
