@@ -52,6 +52,13 @@ class EventFilter(django_filters.FilterSet):
             data["when"] = When.UPCOMING
         super().__init__(data, *args, **kwargs)
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "when" not in self.form.cleaned_data:
+            # An unknown ``when`` is ignored like any invalid filter: upcoming, in order.
+            queryset = events_in_period(queryset, When.UPCOMING)
+        return queryset
+
     def filter_when(self, queryset, name, value):
         return events_in_period(queryset, value or When.UPCOMING)
 

@@ -9,6 +9,7 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from knox.settings import knox_settings
 from rest_framework import exceptions, permissions, throttling
@@ -30,6 +31,12 @@ class PersonalTokenAuthentication(TokenAuthentication):
         if not self.TOKEN.fullmatch(token.decode("latin-1")):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         return super().authenticate_credentials(token)
+
+
+class PersonalTokenScheme(KnoxTokenScheme):
+    """The OpenAPI schema describes ``PersonalTokenAuthentication`` as knox's token scheme."""
+
+    target_class = PersonalTokenAuthentication
 
 
 class StandardCursorPagination(CursorPagination):

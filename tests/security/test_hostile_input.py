@@ -203,3 +203,16 @@ def test_a_draft_with_a_non_ascii_digit_country_is_a_form_error(member_client, u
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "Select a valid choice" in response.text
+
+
+def test_events_list_with_an_unknown_when_shows_upcoming_events_in_order(anonymous):
+    from tests.factories.events import in_days
+
+    EventFactory(title="Later", starts_at=in_days(20))
+    EventFactory(title="Sooner", starts_at=in_days(5))
+    EventFactory(title="Over", starts_at=in_days(-20))
+
+    response = anonymous.get("/events/", {"when": "\x00"})
+
+    assert response.status_code == 200
+    assert [event.title for event in response.context["page"].object_list] == ["Sooner", "Later"]
