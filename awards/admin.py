@@ -260,7 +260,7 @@ class EditionAdmin(PortalModelAdmin):
         edition = self.object_or_404(request, pk, "view")
         if request.method == "POST":
             entry_pk = request.POST.get("entry", "")
-            if not entry_pk.isdigit():
+            if not entry_pk.isdecimal():
                 raise Http404
             entry = get_object_or_404(Entry, pk=int(entry_pk), edition=edition)
             form = ResultForm(request.POST)
