@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("health.urls")),
     path("", include("catalog.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.DEBUG:
