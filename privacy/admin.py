@@ -4,7 +4,7 @@ erasure of visitors' data, deletion requests, consent records, and the retention
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -13,6 +13,7 @@ from import_export import fields
 
 from members.rules import staffed_office_ids
 from wego_portal.admin import PortalExportModelAdmin, PortalModelAdmin, PortalResource, ask
+from wego_portal.files import private_file_response
 
 from . import services
 from .forms import VisitorEmailForm
@@ -78,7 +79,7 @@ class AuditLogAdmin(PortalExportModelAdmin):
 
 class ReadOnlyAdmin(PortalModelAdmin):
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+        return [f.name for f in self.model._meta.fields if f.name not in (self.exclude or ())]
 
 
 @admin.register(DataExport)
@@ -158,9 +159,7 @@ class DataExportAdmin(ReadOnlyAdmin):
         export = self.object_or_404(request, pk)
         if export.user_id or not services.data_export_is_available(export):
             raise Http404
-        return FileResponse(
-            export.archive.open("rb"), as_attachment=True, filename=f"visitor-data-{export.pk}.zip"
-        )
+        return private_file_response(export.archive, download_name=f"visitor-data-{export.pk}.zip")
 
 
 @admin.register(ErasureRequest)

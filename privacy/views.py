@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from wego_portal.files import private_file_response
 
 from . import inventory, services
 from .enums import ErasureState
@@ -66,9 +68,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(DataExport, pk=pk, user=request.user)
     if not services.data_export_is_available(export):
         raise Http404
-    return FileResponse(
-        export.archive.open("rb"), as_attachment=True, filename="wego-portal-my-data.zip"
-    )
+    return private_file_response(export.archive, download_name="wego-portal-my-data.zip")
 
 
 @login_required

@@ -123,7 +123,7 @@ POLICY: dict[str, Policy] = {
     # the entry's region; nobody edits it. Exports, deletion requests, consent records and
     # retention runs are records the Secretariat reads.
     "auditlog.logentry": Policy(
-        list=OFFICES, view=REGION, change=NOBODY, add=NOBODY, delete=NOBODY, export=REGION
+        list=OFFICES, view=REGION, change=NOBODY, add=NOBODY, delete=NOBODY, export=OFFICES
     ),
     "privacy.dataexport": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
     "privacy.erasurerequest": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
