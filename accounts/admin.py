@@ -17,6 +17,7 @@ from knox.models import AuthToken
 
 from wego_portal.admin import PortalAdminMixin
 
+from . import services
 from .models import User
 
 
@@ -40,12 +41,21 @@ class UserAdmin(PortalAdminMixin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.api_tokens_revoke_all(user=obj)
+
     def user_change_password(self, request, id, form_url=""):
         user = self.get_object(request, admin.utils.unquote(id))
         if user is None or not self.has_change_permission(request, user):
             # The same answer for every id: a refusal does not confirm the account exists.
             return self._get_obj_does_not_exist_redirect(request, self.opts, id)
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # The password form was valid and saved: the old tokens go with the old password.
+            services.api_tokens_revoke_all(user=user)
+        return response
 
 
 def _reregister(model, base):

@@ -1,6 +1,7 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from knox.settings import CONSTANTS
 
 
 class ApiTokenForm(forms.Form):
@@ -18,6 +19,12 @@ class ApiTokenForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("A token that expires limits the harm if it leaks."),
     )
+
+
+class ApiTokenRevokeForm(forms.Form):
+    """Which of the user's tokens to revoke, by its public key (the token's first characters)."""
+
+    revoke = forms.CharField(max_length=CONSTANTS.TOKEN_KEY_LENGTH)
 
 
 # allauth's forms with the portal's wording (sentence case, "e-mail"), used through

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,6 +57,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=settings.LANGUAGE_CODE,
         help_text=_("Pages after signing in, e-mails and notices are in this language."),
     )
+    # Set when the account was erased (privacy.services.account_erase): the row stays so that
+    # what the person did for their organization keeps an author, without personal data.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    former_contact_of = models.CharField(
+        _("former contact of"), max_length=200, blank=True, editable=False
+    )
 
     objects = UserManager()
 
@@ -72,14 +79,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return self.erased_label()
         return self.full_name or self.email
+
+    def erased_label(self) -> str:
+        if self.former_contact_of:
+            return gettext("a former contact of %(organization)s") % {
+                "organization": self.former_contact_of
+            }
+        return gettext("a former user")
 
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
     def get_full_name(self) -> str:
-        return self.full_name or self.email
+        return str(self)
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

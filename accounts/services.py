@@ -84,3 +84,16 @@ def user_set_preferred_language(*, user: User, language: str) -> User:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
     return user
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every personal API token of ``user``; returns how many there were.
+
+    Called whenever the account's credentials or standing change: a password changed or
+    reset (``accounts.adapter``, the admin's password form) and a deactivation (the admin), so
+    a token copied by someone else stops working with the password it was made under.
+    """
+    from knox.models import AuthToken
+
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted

@@ -1,7 +1,7 @@
-from allauth.account.views import LoginView
+from allauth.account.views import LoginView, PasswordResetView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods
 from knox.models import AuthToken
 
 from wego_portal.i18n import path_in_language, set_language_cookie
+from wego_portal.ratelimits import limit, too_many_requests
 
 from . import services
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, ApiTokenRevokeForm
 
 
 class RateLimitedLoginView(LoginView):
@@ -45,6 +46,20 @@ class RateLimitedLoginView(LoginView):
         return response
 
 
+class RateLimitedPasswordResetView(PasswordResetView):
+    """allauth's password reset, limited per client address and per e-mail address typed
+    (``reset_password`` in ``ACCOUNT_RATE_LIMITS``) with the portal's 429 page and an exact
+    ``Retry-After``."""
+
+    def form_valid(self, form) -> HttpResponse:
+        refusal = limit(self.request, action="reset_password", key=form.cleaned_data["email"])
+        if refusal:
+            return too_many_requests(self.request, retry_after=refusal.retry_after)
+        form.save(self.request)
+        # PasswordResetView.form_valid would count the same attempt a second time.
+        return super(PasswordResetView, self).form_valid(form)
+
+
 @login_required
 def account_overview(request: HttpRequest) -> HttpResponse:
     """The account area's first page: every section with its state and a link to manage it."""
@@ -76,8 +91,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     """The caller's personal API tokens: create (secret shown once) and revoke."""
     form = ApiTokenForm(request.POST or None)
     new_secret = None
-    if request.method == "POST" and request.POST.get("revoke"):
-        if services.api_token_revoke(user=request.user, token_key=request.POST["revoke"]):
+    if request.method == "POST" and "revoke" in request.POST:
+        revoke = ApiTokenRevokeForm(request.POST)
+        if not revoke.is_valid():
+            return HttpResponseBadRequest(_("This is not one of your tokens."))
+        if services.api_token_revoke(user=request.user, token_key=revoke.cleaned_data["revoke"]):
             messages.success(request, _("The token was revoked; it no longer works."))
         return redirect("api_tokens")
     if request.method == "POST" and form.is_valid():

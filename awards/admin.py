@@ -261,7 +261,7 @@ class EditionAdmin(TranslationAdmin, PortalModelAdmin):
         edition = self.object_or_404(request, pk, "view")
         if request.method == "POST":
             entry_pk = request.POST.get("entry", "")
-            if not entry_pk.isdigit():
+            if not entry_pk.isdecimal():
                 raise Http404
             entry = get_object_or_404(Entry, pk=int(entry_pk), edition=edition)
             form = ResultForm(request.POST)
@@ -559,7 +559,7 @@ class CategoryFilter(admin.SimpleListFilter):
         return [(str(c.pk), f"{c.name} ({c.edition.year})") for c in categories]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.filter(category_id=int(self.value()))
         return queryset
 

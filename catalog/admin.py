@@ -225,7 +225,7 @@ class ProjectAdmin(TranslationAdmin, PortalModelAdmin):
         from programs.models import Application
 
         model = {"award_entry": Entry, "application": Application}.get(kind)
-        if model is None or not str(pk).isdigit():
+        if model is None or not str(pk).isdecimal():
             raise Http404
         try:
             return model.objects.get(pk=int(pk))

@@ -9,12 +9,9 @@ from members.enums import OrganizationStatus
 from members.models import Organization
 from programs.models import SmartCityArea
 from wego_portal.files import validate_image
+from wego_portal.forms import mark_required_for_later
 
 from .models import Project
-
-
-def _accept_blank(value) -> None:
-    """``Field.validate`` that accepts an empty value (its only check is "required")."""
 
 
 def _year_field(label, *, required=True, help_text=""):
@@ -155,8 +152,7 @@ class ProjectForm(OrganizationChoiceMixin, forms.ModelForm):
         for name in (*Project.REQUIRED_FOR_PROPOSAL, "areas"):
             if name == "title":
                 continue
-            self.fields[name].required = True
-            self.fields[name].validate = _accept_blank
+            mark_required_for_later(self.fields[name])
 
     def _post_clean(self):
         # The model's checks (a city or a member) need the member chosen on this form.

@@ -84,7 +84,7 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.filter(year=int(self.value()))
         return queryset
 
@@ -372,7 +372,7 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Exact times are entered and shown in the event's own time zone."""
         name = request.POST.get("timezone")
-        if not name and object_id and str(object_id).isdigit():
+        if not name and object_id and str(object_id).isdecimal():
             name = Event.objects.filter(pk=object_id).values_list("timezone", flat=True).first()
         with timezone.override(dates.zone_for(name)):
             response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -626,7 +626,7 @@ class RegistrationEventFilter(admin.SimpleListFilter):
         return [(str(pk), title) for pk, title in events]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.filter(event_id=int(self.value()))
         return queryset
 

@@ -9,7 +9,7 @@ from members.enums import Region
 from members.models import fold
 
 from .enums import Attendance, EventKind, EventProgram, When
-from .selectors import events_in_period
+from .selectors import events_in_period, recording_exists
 
 
 class EventFilter(django_filters.FilterSet):
@@ -52,6 +52,13 @@ class EventFilter(django_filters.FilterSet):
             data["when"] = When.UPCOMING
         super().__init__(data, *args, **kwargs)
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "when" not in self.form.cleaned_data:
+            # An unknown ``when`` is ignored like any invalid filter: upcoming, in order.
+            queryset = events_in_period(queryset, When.UPCOMING)
+        return queryset
+
     def filter_when(self, queryset, name, value):
         return events_in_period(queryset, value or When.UPCOMING)
 
@@ -75,7 +82,8 @@ class EventFilter(django_filters.FilterSet):
         return queryset.filter(attendance__in=wanted)
 
     def filter_recordings(self, queryset, name, value):
-        return queryset.filter(has_recording=True) if value else queryset
+        # Not the list's ``has_recording`` annotation: the calendar feed filters plain events.
+        return queryset.filter(recording_exists()) if value else queryset
 
     def filter_host(self, queryset, name, value):
         return queryset.filter(host_links__organization__slug=value).distinct()

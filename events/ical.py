@@ -11,6 +11,7 @@ a cancelled event stays in the feed as ``STATUS:CANCELLED`` so subscribers see i
 """
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 
 import icalendar
@@ -28,6 +29,23 @@ PRODID = "-//WeGO//WeGO Portal events//EN"
 #: How often subscribed calendars should fetch the feed again.
 REFRESH = datetime.timedelta(hours=6)
 UID_DOMAIN = "events.wego-portal"
+
+
+def text(value: object) -> icalendar.vText:
+    """``value`` as an RFC 5545 TEXT value: line breaks escaped, other control characters dropped.
+
+    TEXT may not hold control characters other than tab (RFC 5545 3.3.11); ``icalendar``
+    escapes line breaks but lets the rest through, so they are removed here, whatever their
+    source (an editor's paste, a filter value in the URL).
+    """
+    cleaned = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return icalendar.vText(
+        "".join(
+            char
+            for char in cleaned
+            if char in "\t\n" or unicodedata.category(char) not in ("Cc", "Cs")
+        )
+    )
 
 
 def event_uid(event: Event) -> str:
@@ -49,7 +67,7 @@ def vevent(event: Event, *, summary_prefix: str = "") -> icalendar.Event:
     entry.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     entry.add("last-modified", event.updated_at.astimezone(datetime.UTC))
     entry.add("sequence", event.sequence)
-    entry.add("summary", f"{summary_prefix}{event.title}")
+    entry.add("summary", text(f"{summary_prefix}{event.title}"))
     if event.date_precision == DatePrecision.EXACT:
         zone = dates.zone_for(event.timezone)
         entry.add("dtstart", event.starts_at.astimezone(zone))
@@ -60,10 +78,10 @@ def vevent(event: Event, *, summary_prefix: str = "") -> icalendar.Event:
         entry.add("dtstart", event.start_date)
         entry.add("dtend", last + datetime.timedelta(days=1))
         entry.add("transp", "TRANSPARENT")  # an all-day entry should not block the agenda
-    entry.add("description", _description(event))
+    entry.add("description", text(_description(event)))
     entry.add("url", absolute_url(event.get_absolute_url()))
-    entry.add("location", event.place_label)
-    entry.add("categories", [event.get_kind_display()])
+    entry.add("location", text(event.place_label))
+    entry.add("categories", [text(event.get_kind_display())])
     if event.status == EventStatus.CANCELLED:
         entry.add("status", "CANCELLED")
     elif event.date_tentative:
@@ -81,10 +99,10 @@ def calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", text(name))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     if description:
-        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-caldesc", text(description))
     if feed:
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", icalendar.vDuration(REFRESH))

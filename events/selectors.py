@@ -61,13 +61,17 @@ def public_events() -> QuerySet[Event]:
     return Event.objects.filter(status__in=PUBLIC_STATUSES)
 
 
+def recording_exists() -> Exists:
+    """Whether the event has a recording (for ``filter`` or ``annotate``)."""
+    return Exists(EventLink.objects.filter(event=OuterRef("pk"), kind=LinkKind.RECORDING))
+
+
 def event_list_queryset() -> QuerySet[Event]:
     """The public list, to filter and count facets on: public events, whether recorded.
 
     Add ``with_registration_counts`` to the page shown (aggregates would upset facet counts).
     """
-    has_recording = Exists(EventLink.objects.filter(event=OuterRef("pk"), kind=LinkKind.RECORDING))
-    return public_events().annotate(has_recording=has_recording)
+    return public_events().annotate(has_recording=recording_exists())
 
 
 def events_in_period(

@@ -9,7 +9,7 @@ urlpatterns = [
     path("events/calendar.ics", views.feed, name="feed"),
     path("events/calendar/", views.month_redirect, name="calendar"),
     path("events/calendar/<int:year>/<int:month>/", views.month, name="month"),
-    path("events/feeds/<str:token>.ics", views.personal_feed, name="personal_feed"),
+    path("events/feeds/<slug:token>.ics", views.personal_feed, name="personal_feed"),
     path(
         "events/registrations/confirm/<str:token>/",
         views.confirm_registration,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.models import Organization
 from wego_portal.caching import anonymous_page_cache
 from wego_portal.permissions import get_permitted_object_or_404
+from wego_portal.ratelimits import limit
 
 from . import dates, ical, links, selectors, services
 from .enums import (
@@ -36,8 +37,11 @@ CHIP_KEYS = ("q", "kind", "program", "year", "region", "country", "attendance", 
 FEED_KEYS = ("kind", "program", "region", "country", "attendance", "host")
 
 
-def _selected_filters(request: HttpRequest, facets: dict) -> list[dict]:
-    """The active filters as removable chips: each links to the same list without it."""
+def _selected_filters(request: HttpRequest, facets: dict, host: str) -> list[dict]:
+    """The active filters as removable chips: each links to the same list without it.
+
+    ``host`` is the validated host filter (an invalid one is ignored by the filter set).
+    """
     labels = {
         key: {str(item["value"]): item["label"] for item in items} for key, items in facets.items()
     }
@@ -57,10 +61,9 @@ def _selected_filters(request: HttpRequest, facets: dict) -> list[dict]:
                 lookup = value.upper() if key == "country" else value
                 label = labels.get(key, {}).get(lookup, value)
             chips.append({"label": label, "url": "?" + remaining.urlencode()})
-    host = request.GET.get("host")
     if host:
         remaining = request.GET.copy()
-        remaining.pop("host")
+        remaining.pop("host", None)
         remaining.pop("page", None)
         name = Organization.objects.filter(slug=host).values_list("name", flat=True).first()
         chips.append(
@@ -100,9 +103,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.with_registration_counts(results), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    host = filterset.form.cleaned_data.get("host") or ""
     feed_query = _feed_query(request)
-    feed_path = reverse("events:feed") + (f"?{feed_query}" if feed_query else "")
-    feed_url = request.build_absolute_uri(feed_path)
+    feed_url = links.absolute_url(reverse("events:feed") + (f"?{feed_query}" if feed_query else ""))
     return render(
         request,
         "events/list.html",
@@ -112,11 +115,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "facets": facets,
             "when": when,
             "when_tabs": _when_tabs(request),
-            "selected": _selected_filters(request, facets),
+            "selected": _selected_filters(request, facets, host),
             "selected_values": {key: request.GET.getlist(key) for key in facets},
             "query": request.GET.get("q", ""),
             "recordings": request.GET.get("recordings") in ("on", "true", "1"),
-            "host": request.GET.get("host", ""),
+            "host": host,
             "feed_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
             "kinds": EventKind,
@@ -189,9 +192,11 @@ def feed(request: HttpRequest) -> HttpResponse:
     data["when"] = When.ALL
     filterset = EventFilter(data, queryset=selectors.public_events())
     events = selectors.feed_events(filterset.qs)
-    parts = [dict(EventKind.choices).get(value, value) for value in request.GET.getlist("kind")] + [
-        dict(EventProgram.choices).get(request.GET.get("program", ""), "")
-    ]
+    # The calendar's name names the valid filters only: an unknown value is ignored, as above.
+    chosen = filterset.form.cleaned_data
+    parts = [EventKind(value).label for value in chosen.get("kind") or []]
+    if chosen.get("program"):
+        parts.append(EventProgram(chosen["program"]).label)
     suffix = ", ".join(str(p) for p in parts if p)
     name = _("WeGO events") + (f" – {suffix}" if suffix else "")
     response = HttpResponse(
@@ -334,6 +339,11 @@ def register_visitor(request: HttpRequest, slug: str) -> HttpResponse:
             status=403 if event.audience == Audience.MEMBERS else 200,
         )
     form = VisitorRegistrationForm(request.POST or None, event=event)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        refusal = limit(request, action="event_registration", key=form.cleaned_data["email"])
+        if refusal:
+            form.add_error(None, refusal.message)
     if request.method == "POST" and form.is_valid():
         try:
             services.registration_create_for_visitor(
@@ -348,11 +358,12 @@ def register_visitor(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             request.session["events_visitor_email"] = form.cleaned_data["email"]
             return redirect("events:registration_sent", slug=event.slug)
-    return render(
+    response = render(
         request,
         "events/register_visitor.html",
         {"event": event, "form": form, "state": state, "states": RegistrationState},
     )
+    return refusal.apply(response) if refusal else response
 
 
 def registration_sent(request: HttpRequest, slug: str) -> HttpResponse:
@@ -440,7 +451,7 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     past = [r for r in registrations if r.event.window_end <= now]
     feed_token = getattr(request.user, "event_feed_token", None)
     feed_url = (
-        request.build_absolute_uri(reverse("events:personal_feed", args=[feed_token.token]))
+        links.absolute_url(reverse("events:personal_feed", args=[feed_token.token]))
         if feed_token
         else ""
     )

@@ -6,14 +6,11 @@ from django_countries import countries
 from django_countries.fields import CountryField
 
 from wego_portal.files import validate_pdf
+from wego_portal.forms import mark_required_for_later
 
 from . import docx
 from .enums import HealthTopic, InquiryTopic
 from .models import Initiative, Inquiry
-
-
-def _accept_blank(value) -> None:
-    """``Field.validate`` that accepts an empty value (its only check is "required")."""
 
 
 class MonthField(forms.Field):
@@ -170,8 +167,7 @@ class InitiativeForm(OrganizationChoiceMixin, forms.ModelForm):
         for name in Initiative.REQUIRED_FOR_SUBMISSION:
             if name == "title":
                 continue
-            self.fields[name].required = True
-            self.fields[name].validate = _accept_blank
+            mark_required_for_later(self.fields[name])
 
     def clean(self):
         data = super().clean()

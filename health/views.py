@@ -3,7 +3,6 @@ and the member portal's initiatives. Views check permission, validate, call one 
 
 from functools import cache
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,24 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wego_portal.files import private_file_response
 from wego_portal.permissions import get_permitted_object_or_404
+from wego_portal.ratelimits import limit
 
-from . import docx, ratelimit, selectors, services
+from . import docx, selectors, services
 from .enums import InitiativeFileKind
 from .filters import InitiativeFilter, MaterialFilter, SupplierFilter
 from .forms import InitiativeFileForm, InitiativeForm, InquiryForm, TemplateUploadForm
 from .models import Initiative, InitiativeFile, Inquiry, Supplier
 
 PAGE_SIZE = 20
-#: Inquiries one address may send (every attempt counts) before it is asked to wait.
-DEFAULT_INQUIRY_RATE = "10/h"
 TEMPLATE_FILE_NAME = "wego-data-portal-initiative-template.docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def inquiry_rate() -> ratelimit.RateLimit:
-    return ratelimit.RateLimit.parse(
-        getattr(settings, "HEALTH_INQUIRY_RATE_LIMIT", DEFAULT_INQUIRY_RATE)
-    )
 
 
 def selected_filter_chips(request: HttpRequest, facets: dict, keys: list[str]) -> list[dict]:
@@ -204,49 +196,31 @@ INQUIRY_SESSION_KEY = "health_inquiry_id"
 def inquiry(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The public inquiry form, to a supplier (``slug``) or to WeGO.
 
-    Every attempt counts against the sender's address; over the limit the form comes back
-    with what was typed, an explanation and a 429. A filled honeypot looks like success to
+    Each valid inquiry counts against the client's address and the sender's e-mail address
+    (``inquiry`` in ``ACCOUNT_RATE_LIMITS``); over the limit the form comes back with what was
+    typed, an explanation, a 429 and ``Retry-After``. A filled honeypot looks like success to
     the robot that filled it, and nothing is stored or sent.
     """
     supplier = None
     if slug is not None:
         supplier = get_object_or_404(selectors.published_suppliers(), slug=slug)
     form = InquiryForm(request.POST or None)
-    status = 200
-    retry_after = None
+    refusal = None
     if request.method == "POST":
-        decision = ratelimit.consume(request, scope="health-inquiry", rate=inquiry_rate())
-        if not decision.allowed:
-            minutes = max(1, round(decision.retry_after / 60))
-            form.is_valid()
-            form.add_error(
-                None,
-                ngettext(
-                    "You have sent several messages in a short time. To protect this service, "
-                    "please wait %(n)d minute and send again. Your message has not been sent "
-                    "yet: it is kept below.",
-                    "You have sent several messages in a short time. To protect this service, "
-                    "please wait %(n)d minutes and send again. Your message has not been sent "
-                    "yet: it is kept below.",
-                    minutes,
-                )
-                % {"n": minutes},
-            )
-            status, retry_after = 429, decision.retry_after
-        elif form.is_spam:
+        if form.is_spam:
             request.session.pop(INQUIRY_SESSION_KEY, None)
             return redirect("health:inquiry_sent")
-        elif form.is_valid():
+        if form.is_valid():
+            refusal = limit(request, action="inquiry", key=form.cleaned_data["email"])
+            if refusal:
+                form.add_error(None, refusal.message)
+        if form.is_valid():
             data = {name: form.cleaned_data.get(name) for name in services.INQUIRY_FIELDS}
             created = services.inquiry_submit(data=data, supplier=supplier)
             request.session[INQUIRY_SESSION_KEY] = created.pk
             return redirect("health:inquiry_sent")
-    response = render(
-        request, "health/inquiry_form.html", {"form": form, "supplier": supplier}, status=status
-    )
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
+    response = render(request, "health/inquiry_form.html", {"form": form, "supplier": supplier})
+    return refusal.apply(response) if refusal else response
 
 
 def inquiry_sent(request: HttpRequest) -> HttpResponse:

@@ -43,7 +43,7 @@ class JoinedYearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "unknown":
             return queryset.filter(joined_on=None)
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             year = int(self.value())
             return queryset.filter(
                 joined_on__gte=datetime.date(year, 1, 1), joined_on__lte=datetime.date(year, 12, 31)

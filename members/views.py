@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from wego_portal.caching import anonymous_page_cache
 from wego_portal.pagination import DeferredJoinPaginator
 from wego_portal.permissions import get_permitted_object_or_404
+from wego_portal.ratelimits import limit
 from wego_portal.worldmap import world_map_svg
 
 from . import selectors, services
@@ -121,6 +122,10 @@ def office_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def join(request: HttpRequest) -> HttpResponse:
     form = MembershipApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        refusal = limit(request, action="join", key=form.cleaned_data["contact_email"])
+        if refusal:
+            form.add_error(None, refusal.message)
+            return refusal.apply(render(request, "members/join.html", {"form": form}))
         try:
             application = services.membership_application_submit(data=form.cleaned_data)
         except services.DuplicateMemberError as exc:
@@ -241,6 +246,11 @@ def portal_organization(request: HttpRequest, slug: str) -> HttpResponse:
 def invite_colleague(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization_for(request, slug, "members.invite_to_organization")
     form = InviteColleagueForm(request.POST or None)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        refusal = limit(request, action="invite_colleague", key=form.cleaned_data["email"])
+        if refusal:
+            form.add_error(None, refusal.message)
     if request.method == "POST" and form.is_valid():
         services.organization_add_person(
             organization=organization,
@@ -255,4 +265,5 @@ def invite_colleague(request: HttpRequest, slug: str) -> HttpResponse:
             % {"email": form.cleaned_data["email"], "org": organization.name},
         )
         return redirect("members:portal_organization", slug=organization.slug)
-    return render(request, "members/invite.html", {"organization": organization, "form": form})
+    response = render(request, "members/invite.html", {"organization": organization, "form": form})
+    return refusal.apply(response) if refusal else response

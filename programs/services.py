@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from members.models import Organization
 from notifications.services import notification_create, notification_create_bulk
+from privacy.audit import acting
 from wego_portal.i18n import datetime_with_zone
 from wego_portal.stale_decisions import check_expected_status
 
@@ -407,7 +408,8 @@ def _transition(
     if to_status == S.SUBMITTED:
         locked.submitted_at = now
         fields.append("submitted_at")
-    locked.save(update_fields=fields)
+    with acting(by):  # the audit log names the decision's author, in a task as in a request
+        locked.save(update_fields=fields)
     record = ApplicationTransition.objects.create(
         application=locked,
         from_status=from_status,

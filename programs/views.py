@@ -24,6 +24,7 @@ from wego_portal.permissions import get_permitted_object_or_404
 from . import sections, selectors, services, workflow
 from .enums import ApplicationStatus
 from .errors import AlreadyAppliedError, ApplicationIncomplete, EditConflict, ProgramError
+from .filters import MyApplicationFilter
 from .forms import (
     CityMessageForm,
     ClarificationAnswerForm,
@@ -101,13 +102,12 @@ def _acting_organizations(user) -> list[Organization]:
 @login_required
 def applications(request: HttpRequest) -> HttpResponse:
     """The organization's applications with status and next step, and the calls open now."""
-    queryset = selectors.applications_of_user_organizations(request.user)
-    organization = request.GET.get("organization", "")
-    if organization:
-        queryset = queryset.filter(organization__slug=organization)
-    status = request.GET.get("status", "")
-    if status in ApplicationStatus.values:
-        queryset = queryset.filter(status=status)
+    filterset = MyApplicationFilter(
+        request.GET, queryset=selectors.applications_of_user_organizations(request.user)
+    )
+    queryset = filterset.qs
+    organization = filterset.form.cleaned_data.get("organization") or ""
+    status = filterset.form.cleaned_data.get("status") or ""
     page = Paginator(queryset, APPLICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

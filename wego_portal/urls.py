@@ -5,10 +5,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import RateLimitedLoginView, account_overview, api_tokens
+from accounts.views import (
+    RateLimitedLoginView,
+    RateLimitedPasswordResetView,
+    account_overview,
+    api_tokens,
+)
 
 from .health import healthz, status_page
 from .i18n import set_language
+from .ratelimits import too_many_requests
 from .views import HomeView, favicon
 
 # The admin login goes through allauth's login (rate limits, two-factor, e-mail verification).
@@ -20,6 +26,12 @@ admin.site.index_template = "admin/wego_index.html"
 
 # A database outage answers a styled 503 with Retry-After instead of a bare 500.
 handler500 = "wego_portal.views.server_error"
+
+
+def handler429(request):
+    """allauth's own rate limits (sign-in, e-mail, password) answer with the portal's page."""
+    return too_many_requests(request)
+
 
 # Not translated: the health check, the language switcher and the API (whose texts follow
 # Accept-Language).
@@ -36,6 +48,11 @@ urlpatterns += i18n_patterns(
     path("status/", status_page, name="status"),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="account_login"),
     path("accounts/", account_overview, name="account_overview"),
+    path(
+        "accounts/password/reset/",
+        RateLimitedPasswordResetView.as_view(),
+        name="account_reset_password",
+    ),
     path("accounts/", include("allauth.urls")),
     path("portal/api-tokens/", api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),
@@ -47,6 +64,7 @@ urlpatterns += i18n_patterns(
     path("", include("health.urls")),
     path("", include("catalog.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
     prefix_default_language=False,
 )
 

@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -142,8 +143,42 @@ class SectionSaveSerializer(serializers.Serializer):
     )
 
 
+class ComponentAnswerSerializer(serializers.Serializer):
+    area = serializers.SlugField(required=False, allow_null=True, allow_blank=True)
+    need = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+def section_answers_serializer(section, answers) -> serializers.Serializer:
+    """A serializer checking the JSON types of ``answers`` to ``section``'s questions.
+
+    Lists where the form takes several choices (by slug or value), a list of ``{area, need}``
+    for the solution package's components, text (or a number) everywhere else. The section's
+    own form then validates the values, as on the HTML page.
+    """
+    form_fields = section.form_class.base_fields
+    fields: dict = {}
+    for name in section.field_names():
+        if name == "components":
+            fields[name] = serializers.ListField(
+                child=ComponentAnswerSerializer(), max_length=20, required=False
+            )
+        elif isinstance(
+            form_fields.get(name), forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+        ):
+            fields[name] = serializers.ListField(
+                child=serializers.CharField(max_length=200), max_length=100, required=False
+            )
+        else:
+            fields[name] = serializers.CharField(
+                required=False, allow_null=True, allow_blank=True, trim_whitespace=False
+            )
+    serializer_class = type("SectionAnswersSerializer", (serializers.Serializer,), fields)
+    return serializer_class(data=answers)
+
+
 class AttachmentUploadSerializer(serializers.Serializer):
-    document = serializers.CharField(
+    document = serializers.RegexField(
+        r"^(?:mayor_letter|[0-9]{1,18})\Z",
         max_length=20,
         help_text='The call document\'s id, or "mayor_letter" for the supporting letter.',
     )

@@ -2,6 +2,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from members.selectors import organizations_of_user
 from programs import errors, sections, selectors, services
 from programs.enums import ApplicationStatus
+from programs.filters import MyApplicationFilter
 from programs.forms import ComponentFormSet
 from programs.models import Application, CallDocument, SmartCityArea
 from wego_portal.api import StandardCursorPagination
@@ -35,6 +37,7 @@ from .serializers import (
     SectionSaveSerializer,
     TransitionSerializer,
     WithdrawSerializer,
+    section_answers_serializer,
 )
 
 #: Refusals that say the application's state changed under the caller: 409; the rest 400.
@@ -128,7 +131,8 @@ class MyApplicationViewSet(
 
     permission_classes = [permissions.IsAuthenticated]
     pagination_class = ApplicationCursorPagination
-    filter_backends: list = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MyApplicationFilter
     lookup_value_regex = r"[0-9]+"
 
     def get_serializer_class(self):
@@ -139,18 +143,12 @@ class MyApplicationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        queryset = selectors.applications_of_user_organizations(self.request.user)
+        return selectors.applications_of_user_organizations(self.request.user)
+
+    def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
-        organization = self.request.query_params.get("organization")
-        if organization:
-            queryset = queryset.filter(organization__slug=organization)
-        wanted = self.request.query_params.get("status")
-        if wanted:
-            if wanted not in ApplicationStatus.values:
-                raise ValidationError({"status": ["Not a known status."]})
-            queryset = queryset.filter(status=wanted)
-        return queryset
+        return super().filter_queryset(queryset)
 
     def _application(self, permission: str = "programs.view_application") -> Application:
         """The application if the caller may act on it as a member; otherwise a 404."""
@@ -242,16 +240,17 @@ class MyApplicationViewSet(
         unknown = set(answers) - set(section.field_names())
         if unknown:
             raise ValidationError({name: ["Not a question of this section."] for name in unknown})
-        form_data = dict(answers)
+        typed = section_answers_serializer(section, answers)
+        typed.is_valid(raise_exception=True)
+        answers = typed.validated_data
+        form_data = {name: value for name, value in answers.items() if name != "components"}
         if "areas" in form_data:
-            slugs = form_data["areas"] if isinstance(form_data["areas"], list) else []
+            slugs = set(form_data["areas"])
             form_data["areas"] = [
                 str(pk)
-                for pk in SmartCityArea.objects.filter(
-                    slug__in=[str(s) for s in slugs]
-                ).values_list("pk", flat=True)
+                for pk in SmartCityArea.objects.filter(slug__in=slugs).values_list("pk", flat=True)
             ]
-            if len(form_data["areas"]) != len(set(slugs)):
+            if len(form_data["areas"]) != len(slugs):
                 raise ValidationError({"areas": ["Unknown area slug."]})
         form = section.form_class(data=form_data)
         if not form.is_valid():
@@ -292,7 +291,7 @@ class MyApplicationViewSet(
             key, data = "letter", {"mayor_letter": upload}
         else:
             found = CallDocument.objects.filter(
-                call_id=application.call_id, pk=int(document) if document.isdigit() else 0
+                call_id=application.call_id, pk=int(document) if document.isdecimal() else 0
             ).first()
             if found is None:
                 raise ValidationError({"document": ["Not a document of this call."]})
@@ -389,10 +388,9 @@ class MyApplicationViewSet(
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
-def _components(items) -> list[dict]:
-    """``[{"area": slug, "need": text}]`` through the portal's own component formset."""
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise ValidationError({"components": ["A list of {area, need} objects."]})
+def _components(items: list[dict]) -> list[dict]:
+    """``[{"area": slug, "need": text}]`` (typed by the section's answers serializer) through
+    the portal's own component formset."""
     areas = dict(SmartCityArea.objects.values_list("slug", "pk"))
     data = {"components-TOTAL_FORMS": str(len(items)), "components-INITIAL_FORMS": "0"}
     for n, item in enumerate(items):

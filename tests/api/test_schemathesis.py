@@ -12,8 +12,10 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from knox.models import AuthToken
+from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -30,7 +32,10 @@ from tests.factories.programs import (
     SolutionFinderDetailsFactory,
 )
 
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"))  # CI: the default
+# Examples per operation: 15 in CI; FUZZ_EXAMPLES (or SCHEMATHESIS_MAX_EXAMPLES) for a longer run.
+MAX_EXAMPLES = int(
+    os.environ.get("FUZZ_EXAMPLES") or os.environ.get("SCHEMATHESIS_MAX_EXAMPLES") or "15"
+)
 CHECKS = [not_a_server_error, response_schema_conformance]
 HYPOTHESIS = settings(
     max_examples=MAX_EXAMPLES,
@@ -104,3 +109,20 @@ def test_member_endpoints_with_a_token(case, token):
     response = case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
 
     assert response.status_code != 401  # the token is accepted on every member operation
+
+
+@given(
+    credentials=st.one_of(
+        st.text(max_size=80),
+        st.sampled_from(["wego_\x00abc", "wego_" + "0" * 64, "wego_é", "wego_" + "f" * 10_000]),
+    )
+)
+@HYPOTHESIS
+def test_any_authorization_header_is_a_401_or_ignored(credentials):
+    """Tokens that are not ours (NUL bytes, non-ASCII, endless) never reach a query."""
+    client = APIClient()
+    header = f"Token {credentials}".encode("utf-8", "replace").decode("latin-1")
+
+    response = client.get("/api/v1/offices/", HTTP_AUTHORIZATION=header)
+
+    assert response.status_code in {200, 401}

@@ -200,7 +200,7 @@ def test_honeypot_looks_like_success_but_stores_and_sends_nothing(
 def test_a_flood_is_stopped_with_a_clear_message_and_the_text_is_kept(
     client, settings, officer, django_capture_on_commit_callbacks
 ):
-    settings.HEALTH_INQUIRY_RATE_LIMIT = "3/h"
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "inquiry": "3/h/ip"}
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(3):
             client.post(GENERAL, {**MESSAGE, "message": f"Message {n}"})
@@ -209,16 +209,17 @@ def test_a_flood_is_stopped_with_a_clear_message_and_the_text_is_kept(
 
     body = response.content.decode()
     assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= 3600
+    assert 3500 < int(response["Retry-After"]) <= 3600
     assert Inquiry.objects.count() == 3
-    assert "You have sent several messages in a short time." in body
-    assert "Your message has not been sent yet: it is kept below." in body
+    assert "You have sent this form several times in a short time." in body
+    assert "please wait 60 minutes" in body
+    assert "Nothing has been sent yet: what you typed is kept below." in body
     assert "Please call me about ventilators." in body
     assert 'value="Ana Lima"' in body
 
 
 def test_the_limit_counts_per_address(client, settings):
-    settings.HEALTH_INQUIRY_RATE_LIMIT = "1/h"
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "inquiry": "1/h/ip"}
     client.post(GENERAL, MESSAGE, REMOTE_ADDR="203.0.113.5")
 
     other = client.post(GENERAL, MESSAGE, REMOTE_ADDR="203.0.113.6")
@@ -226,6 +227,17 @@ def test_the_limit_counts_per_address(client, settings):
 
     assert other.status_code == 302
     assert same.status_code == 429
+    assert Inquiry.objects.count() == 2
+
+
+def test_the_limit_counts_per_sender_address_whatever_the_client(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "inquiry": "100/h/ip,2/h/key"}
+    first, second, third = (
+        client.post(GENERAL, {**MESSAGE, "email": "Ana@Lima.test"}, REMOTE_ADDR=f"203.0.113.{n}")
+        for n in (1, 2, 3)
+    )
+
+    assert [first.status_code, second.status_code, third.status_code] == [302, 302, 429]
     assert Inquiry.objects.count() == 2
 
 

@@ -598,7 +598,64 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "health.inquiry": lambda w: _f("health", "InquiryFactory")(),
         "catalog.project": lambda w: _project(w),
         "reports.reportrun": lambda w: _report_run_object(w),
+        "auditlog.logentry": _audit_entry,
+        "privacy.dataexport": lambda w: _data_export(w),
+        "privacy.erasurerequest": lambda w: _erasure_request(w),
+        "privacy.consentrecord": lambda w: _consent_record(w),
+        "privacy.retentionrun": lambda w: _retention_run(),
     }
+
+
+def _audit_entry(w):
+    """The log entry of a change to the right region's organization."""
+    from auditlog.models import LogEntry
+
+    w.org.city = f"{w.org.city} (changed)"
+    w.org.save()
+    return LogEntry.objects.filter(
+        content_type__model="organization", object_pk=str(w.org.pk)
+    ).latest("pk")
+
+
+def _data_export(w):
+    from privacy.models import DataExport
+    from privacy.services import data_export_build
+
+    export = DataExport.objects.create(email="visitor@example.org")
+    return data_export_build(export_id=export.pk)
+
+
+def _admin_object_case(obj):
+    return Case(kwargs={"pk": obj.pk}, missing_kwargs={"pk": int(MISSING)})
+
+
+def _own_data_export(w):
+    from privacy.models import DataExport
+    from privacy.services import data_export_build
+
+    export = DataExport.objects.create(user=w.owner)
+    data_export_build(export_id=export.pk)
+    return Case(kwargs={"pk": export.pk}, owners=[w.owner], secretariat=False)
+
+
+def _erasure_request(w):
+    from privacy.models import ErasureRequest
+
+    return ErasureRequest.objects.create(user=_f("accounts", "UserFactory")())
+
+
+def _consent_record(w):
+    from privacy.services import consent_give
+
+    return consent_give(
+        purpose="share_with_host", subject=_f("events", "EventRegistrationFactory")()
+    )
+
+
+def _retention_run():
+    from privacy.services import retention_enforce
+
+    return retention_enforce()
 
 
 def _area():
@@ -716,6 +773,9 @@ def _admin_rules() -> dict[str, Rule]:
             "admin:health_initiative_file": Rule(build=_admin_initiative_file, download=True),
             "admin:health_inquiry_move": _admin_pk(inquiry, to_status="forwarded"),
             "admin:health_inquiry_note": _admin_pk(inquiry, method="POST"),
+            "admin:privacy_dataexport_download": Rule(
+                build=lambda w: _admin_object_case(_data_export(w)), download=True
+            ),
             "admin:auth_user_password_change": Rule(build=_admin_user_password),
             "admin:members_organization_simple_history": Rule(build=_admin_history_form),
             "admin:view_on_site": Rule(
@@ -771,6 +831,10 @@ RULES: dict[str, Rule] = {
     # A published report is for everyone; an unpublished run's PDF stays private.
     "reports:published_pdf": Rule(
         build=_published_report_run, public=True, private_variant=_report_run, download=True
+    ),
+    # Privacy: a person's own data export (the Secretariat produces visitors' in the admin).
+    "privacy:export_download": Rule(
+        build=lambda w: _own_data_export(w), download=True, note="personal data export"
     ),
     # Notifications: the recipient only (the secretariat reads them in the admin outbox).
     "notifications:open": Rule(build=_notification, note="personal inbox"),

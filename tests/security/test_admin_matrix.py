@@ -119,13 +119,23 @@ POLICY: dict[str, Policy] = {
     "health.inquiry": Policy(add=NOBODY, delete=NOBODY),
     "catalog.project": SECRETARIAT_ONLY,
     "reports.reportrun": Policy(change=NOBODY),
+    # Privacy: the audit log is read (and exported) by the Secretariat and by the office of
+    # the entry's region; nobody edits it. Exports, deletion requests, consent records and
+    # retention runs are records the Secretariat reads.
+    "auditlog.logentry": Policy(
+        list=OFFICES, view=REGION, change=NOBODY, add=NOBODY, delete=NOBODY, export=OFFICES
+    ),
+    "privacy.dataexport": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
+    "privacy.erasurerequest": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
+    "privacy.consentrecord": Policy(change=NOBODY, add=NOBODY, delete=NOBODY, export=S),
+    "privacy.retentionrun": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
 }
 
 REGISTRY = {model._meta.label_lower: (model, ma) for model, ma in admin.site._registry.items()}
 STANDARD_URLS = {"changelist", "add", "change", "delete", "history", "autocomplete"}
 IMPORT_EXPORT_URLS = {"import", "process_import", "export"}  # checked on their own
 PORTAL_APPS = ("accounts", "members", "programs", "events", "awards", "health", "catalog")
-PORTAL_APPS += ("notifications", "reports")
+PORTAL_APPS += ("notifications", "reports", "privacy")
 #: Changelists whose default filter is a queue: ask for every row.
 LIST_QUERY = {"health.initiative": "?status=all", "members.membershipapplication": "?status=all"}
 

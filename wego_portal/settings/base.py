@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "import_export",
+    "auditlog",
     # WeGO Portal
     "accounts",
     "notifications",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "health",
     "catalog",
     "reports",
+    "privacy",
     "wego_portal",
 ]
 
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "wego_portal.i18n.PreferredLanguageMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "wego_portal.urls"
@@ -200,17 +203,34 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# How many reverse proxies in front of the portal append to X-Forwarded-For; at 0 the header
+# is ignored (wego_portal/client.py). allauth, REST framework and the log lines all use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Rate limits, counted in the cache above by allauth's helper: allauth's own actions and the
+# portal's abuse limits (wego_portal/ratelimits.py). "5/h/ip,2/d/key": 5 an hour per client
+# address, and 2 a day per key (the e-mail address that would receive mail); "user" counts
+# per signed-in account.
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, stated so they are visible and reviewed: they live in the cache above.
     "login": "30/m/ip",
+    # Failed sign-ins, per client address and per address + account (accounts.adapter): a
+    # guesser elsewhere can never lock the real user out.
     "login_failed": "10/m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "10/h/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "signup": "20/m/ip",
+    # Open forms of the portal.
+    "join": env.str("RATE_LIMIT_JOIN", default="5/h/ip,2/d/key"),
+    "event_registration": env.str("RATE_LIMIT_EVENT_REGISTRATION", default="10/h/ip,3/h/key"),
+    "inquiry": env.str("RATE_LIMIT_INQUIRY", default="10/h/ip,5/h/key"),
+    "invite_colleague": env.str("RATE_LIMIT_INVITE", default="30/h/user,3/d/key"),
 }
+# Sign-up is closed: a password reset for an unknown address sends nothing (allauth would
+# otherwise e-mail any address typed into the form an invitation to sign up).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WeGO] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WeGO Portal"
@@ -375,14 +395,43 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.send_event_reminders_task",
         "schedule": 5 * 60.0,
     },
+    "privacy-enforce-retention": {
+        "task": "privacy.tasks.enforce_retention_task",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "privacy-erase-due-accounts": {
+        "task": "privacy.tasks.erase_due_accounts_task",
+        "schedule": 60 * 60.0,
+    },
 }
+
+# --- Privacy: retention, erasure, exports, consent, audit log ----------------------------------
+# Days each kind of personal data is kept (privacy.services.retention_enforce, run daily; the
+# admin's retention page and docs/privacy.md show this policy).
+PRIVACY_RETENTION_DAYS = {
+    "event_registrations": env.int("RETAIN_EVENT_REGISTRATIONS_DAYS", default=365),
+    "declined_join_requests": env.int("RETAIN_DECLINED_JOIN_REQUESTS_DAYS", default=365),
+    "inquiries": env.int("RETAIN_INQUIRIES_DAYS", default=730),
+    "notification_bodies": env.int("RETAIN_NOTIFICATION_BODIES_DAYS", default=180),
+    "sessions": 0,  # expired sessions go at once
+    "audit_log": env.int("RETAIN_AUDIT_LOG_DAYS", default=6 * 365),
+    "data_exports": 0,  # an export's archive goes when its link expires
+}
+PRIVACY_EXPORT_LINK_DAYS = env.int("PRIVACY_EXPORT_LINK_DAYS", default=7)
+PRIVACY_ERASURE_GRACE_DAYS = env.int("PRIVACY_ERASURE_GRACE_DAYS", default=14)
+# The version of each consent text people agree to; raise it when the text changes.
+PRIVACY_CONSENT_TEXT_VERSIONS = {"share_with_host": "1", "newsletter": "1"}
+# django-auditlog: changes stored as JSON (from → to per field); no IP addresses. The actor's
+# e-mail copied onto entries is cleared when that account is erased.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # --- REST framework ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Personal tokens (hashed at rest) for scripts, first so that a missing or bad token
         # answers 401 with WWW-Authenticate; session auth (CSRF on writes) for our own pages.
-        "knox.auth.TokenAuthentication",
+        "wego_portal.api.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -402,6 +451,8 @@ REST_FRAMEWORK = {
         "write": env.str("API_THROTTLE_WRITE", default="60/min"),
     },
     "DEFAULT_VERSIONING_CLASS": None,
+    # The client address for throttling: X-Forwarded-For only behind trusted proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 REST_KNOX = {
     "TOKEN_TTL": None,  # each token gets the expiry its owner chose (or none)
@@ -464,8 +515,13 @@ MAX_DOCUMENT_UPLOAD_BYTES = 10 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"client": {"()": "wego_portal.client.ClientAddressFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(client)s]: %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -1,0 +1,27 @@
+import pytest
+
+from privacy import services
+from privacy.models import ConsentRecord
+from tests.factories.events import EventRegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_consent_records_the_text_version_and_can_be_withdrawn(settings):
+    settings.PRIVACY_CONSENT_TEXT_VERSIONS = {"share_with_host": "3", "newsletter": "1"}
+    registration = EventRegistrationFactory()
+    record = services.consent_give(purpose="share_with_host", subject=registration)
+    assert (record.text_version, record.subject) == (
+        "3",
+        f"events.EventRegistration:{registration.pk}",
+    )
+    assert services.consent_active(purpose="share_with_host", subject=registration)
+    assert services.consent_withdraw(purpose="share_with_host", subject=registration) == 1
+    assert not services.consent_active(purpose="share_with_host", subject=registration)
+    assert ConsentRecord.objects.get().withdrawn_at is not None
+
+
+def test_a_consent_record_holds_no_contact_details():
+    registration = EventRegistrationFactory(email="vera@example.org", name="Vera")
+    record = services.consent_give(purpose="share_with_host", subject=registration)
+    assert "vera" not in str(vars(record)).lower()
