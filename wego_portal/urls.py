@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
+    path("", include("governance.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,32 @@
+"""The notifications the governance app sends to voting delegates."""
+
+from django.utils.translation import gettext_lazy as _
+
+from notifications.kinds import NotificationKind, register
+
+for kind in [
+    NotificationKind(
+        key="governance.vote.opened",
+        label=_("A vote is open"),
+        description=_("Your organization is on the roll of a vote that has just opened."),
+        mandatory=True,
+    ),
+    NotificationKind(
+        key="governance.vote.reminder",
+        label=_("Vote reminder"),
+        description=_("Your organization has not voted yet and the vote closes soon."),
+        mandatory=True,
+    ),
+    NotificationKind(
+        key="governance.vote.closed",
+        label=_("Vote result"),
+        description=_("The result of a vote your organization was on the roll of."),
+    ),
+    NotificationKind(
+        key="governance.proxy.given",
+        label=_("Proxy received"),
+        description=_("Another member gave your organization its proxy for a vote."),
+        mandatory=True,
+    ),
+]:
+    register(kind)
