@@ -428,7 +428,7 @@ def vote_close(
         detail=tally.as_dict(),
     )
     if decision.outcome in {Outcome.ADOPTED, Outcome.ELECTED}:
-        decision_carry_out(decision=decision, carried_out_by=closed_by)
+        decision = decision_carry_out(decision=decision, carried_out_by=closed_by)
     _notify_delegates(
         locked,
         organizations=[e.organization for e in locked.electors.select_related("organization")],
@@ -812,7 +812,7 @@ def decision_record(
         to_status=outcome,
     )
     if carry_out and decision.is_positive:
-        decision_carry_out(decision=decision, carried_out_by=recorded_by)
+        decision = decision_carry_out(decision=decision, carried_out_by=recorded_by)
     return decision
 
 

@@ -24,7 +24,7 @@ class BodyFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["kind"]
 
     kind = BodyKind.EXECUTIVE_COMMITTEE
-    name = factory.LazyAttribute(lambda o: BodyKind(o.kind).label)
+    name = factory.LazyAttribute(lambda o: str(BodyKind(o.kind).label))
     slug = factory.LazyAttribute(lambda o: o.kind.replace("_", "-"))
     voting_classes = factory.LazyFunction(lambda: ["full"])
 
