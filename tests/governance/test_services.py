@@ -444,7 +444,10 @@ def test_audit_log_refuses_sql_updates_and_deletes(secretariat):
         "UPDATE governance_auditentry SET action = 'forged' WHERE id = %s",
         "DELETE FROM governance_auditentry WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.action"
