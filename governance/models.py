@@ -161,7 +161,7 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
-    format = models.CharField(_("format"), max_length=20, choices=MeetingFormat.choices)
+    format = models.CharField(_("format"), max_length=20, choices=MeetingFormat.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
@@ -212,7 +212,7 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
         ordering = ["-year", "-starts_at", "-id"]
         constraints = [
-            choices_check("format", MeetingFormat),
+            choices_check("format", MeetingFormat, allow_blank=True),
             choices_check("status", MeetingStatus),
         ]
 
@@ -271,6 +271,14 @@ class MeetingDocument(models.Model):
         _("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
     )
     publish_on = models.DateField(_("published from"), default=timezone.localdate)
+    adopted_by = models.ForeignKey(
+        "Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adopted_documents",
+        verbose_name=_("adopted by the decision"),
+    )
 
     class Meta:
         verbose_name = _("meeting document")
@@ -569,6 +577,18 @@ class Decision(models.Model):
     resolution = models.OneToOneField(Resolution, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     decided_on = models.DateField(_("decided on"))
+    date_text = models.CharField(
+        _("date as known"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown instead of the day when only the month is known: “November 2020”."),
+    )
+    admitted_members = models.ManyToManyField(
+        "members.Organization",
+        blank=True,
+        related_name="admission_decisions",
+        verbose_name=_("members admitted"),
+    )
     votes_for = models.PositiveIntegerField(_("for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("against"), null=True, blank=True)
     abstentions = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)

@@ -64,7 +64,8 @@ def decision_for_page(pk: int) -> Decision:
         .prefetch_related(
             "elected__organization",
             "resolution__candidates__organization",
-            "approved_applications__organization",
+            "admitted_members",
+            "adopted_documents",
         )
         .get(pk=pk)
     )

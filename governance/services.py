@@ -844,6 +844,7 @@ def decision_carry_out(*, decision: Decision, carried_out_by: User | None) -> De
             except members_services.MembershipError as exc:
                 notes.append(f"{application.organization_name}: {exc}")
             else:
+                decision.admitted_members.add(organization)
                 notes.append(_("%(org)s approved as a member.") % {"org": organization.name})
     elif resolution.action == ResolutionAction.APPROVE_OFFICE:
         office = members_services.office_approve(
@@ -851,6 +852,8 @@ def decision_carry_out(*, decision: Decision, carried_out_by: User | None) -> De
         )
         notes.append(_("%(office)s approved.") % {"office": office.name})
     elif resolution.action == ResolutionAction.ADOPT_DOCUMENT:
+        resolution.document.adopted_by = decision
+        resolution.document.save(update_fields=["adopted_by"])
         notes.append(_("“%(doc)s” adopted.") % {"doc": resolution.document.title})
     decision.action_done_at = timezone.now()
     decision.action_note = "\n".join(notes)

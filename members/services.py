@@ -454,6 +454,7 @@ def secretariat_group_ensure() -> Group:
                 "health",
                 "catalog",
                 "reports",
+                "governance",
             ]
         )
     )

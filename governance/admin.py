@@ -1,0 +1,506 @@
+"""The Secretariat's back office for governance: bodies, seats, meetings, resolutions, votes.
+
+Every page, action and custom view asks the same django-rules permissions as the portal
+(``governance.manage``, ``governance.view_audit``), before any lookup, so a refusal never
+confirms that a record exists. Statuses are read-only here: a vote or a meeting moves only
+through its service (with the status the officer saw, and an audit row), from the buttons on
+its page. Ballots have no admin: the result page and the recount below show what they hold.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import services, workflow
+from .enums import MeetingStatus, Outcome, VoteStatus
+from .errors import GovernanceError
+from .models import (
+    AgendaItem,
+    AuditEntry,
+    Body,
+    Candidate,
+    Decision,
+    Delegate,
+    Meeting,
+    MeetingDocument,
+    Resolution,
+    Seat,
+    Vote,
+)
+
+
+class GovernanceAdmin(admin.ModelAdmin):
+    """Governance records belong to the Secretariat (``governance.manage``)."""
+
+    permission = "governance.manage"
+
+    def _allowed(self, request) -> bool:
+        return request.user.has_perm(self.permission)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, *args):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+class GovernanceInline(admin.TabularInline):
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("governance.manage")
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(Body)
+class BodyAdmin(GovernanceAdmin):
+    list_display = ["name", "kind", "quorum_percent", "max_proxies_per_holder"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # meetings, seats and votes refer to it
+
+
+@admin.register(Seat)
+class SeatAdmin(GovernanceAdmin):
+    list_display = ["organization", "body", "role", "starts_on", "ends_on"]
+    list_filter = ["body", "role"]
+    search_fields = ["organization__name"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization", "body"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            services.audit(
+                "seat.changed",
+                actor=request.user,
+                organization=obj.organization,
+                detail={"fields": list(form.changed_data)},
+            )
+            return
+        saved = services.seat_grant(
+            body=obj.body,
+            organization=obj.organization,
+            role=obj.role,
+            starts_on=obj.starts_on,
+            ends_on=obj.ends_on,
+            note=obj.note,
+            granted_by=request.user,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(Delegate)
+class DelegateAdmin(GovernanceAdmin):
+    """Members name their delegates in the portal; the Secretariat sees them here."""
+
+    list_display = ["user", "organization", "named_at", "ended_at"]
+    list_filter = ["ended_at"]
+    search_fields = ["organization__name", "user__email"]
+    list_select_related = ["user", "organization"]
+    readonly_fields = ["organization", "user", "named_by", "named_at", "ended_at"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgendaItemInline(GovernanceInline):
+    model = AgendaItem
+    fields = ["position", "title", "description", "closed_session"]
+
+
+class MeetingDocumentInline(GovernanceInline):
+    model = MeetingDocument
+    fields = ["title", "agenda_item", "file", "visibility", "publish_on"]
+
+
+class MoveButtonsMixin:
+    """Buttons for the legal moves of a record, each to a confirmation page that posts the
+    status the officer saw."""
+
+    move_url_name = ""
+
+    def moves(self, obj) -> list[str]:
+        raise NotImplementedError
+
+    @admin.display(description=_("Next steps"))
+    def move_buttons(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        links = [
+            format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse(f"admin:{self.move_url_name}", args=[obj.pk, target]),
+                self.labels[target],
+            )
+            for target in self.moves(obj)
+        ]
+        return format_html(" ".join(["{}"] * len(links)), *links) if links else "—"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(MoveButtonsMixin, GovernanceAdmin):
+    list_display = ["title", "body", "year", "format", "status", "is_public"]
+    list_filter = ["body", "status", "format", "year"]
+    search_fields = ["title", "theme", "host_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["host"]
+    raw_id_fields = ["event", "minutes_approved_at"]
+    readonly_fields = ["status", "move_buttons", "quorum_now"]
+    inlines = [AgendaItemInline, MeetingDocumentInline]
+    move_url_name = "governance_meeting_move"
+    labels = workflow.MEETING_ACTION_LABELS
+
+    def moves(self, obj):
+        return workflow.meeting_moves(obj.status)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # past meetings are the record
+
+    @admin.display(description=_("Attendance and quorum"))
+    def quorum_now(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        eligible = services.eligible_organizations(obj.body).count()
+        present = obj.attendance.filter(
+            organization__in=services.eligible_organizations(obj.body)
+        ).count()
+        quorum = services.quorum_met(
+            ballots_cast=present, eligible=eligible, quorum_percent=obj.body.quorum_percent
+        )
+        return _("%(present)d of %(eligible)d voting members present: %(state)s") % {
+            "present": present,
+            "eligible": eligible,
+            "state": _("quorum met") if quorum else _("no quorum"),
+        }
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/move/<str:to_status>/",
+                self.admin_site.admin_view(self.move_view),
+                name="governance_meeting_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
+        if not self._allowed(request):
+            raise PermissionDenied
+        meeting = get_object_or_404(Meeting, pk=pk)
+        if to_status not in MeetingStatus.values:
+            raise Http404
+        return _confirm_move(
+            self,
+            request,
+            obj=meeting,
+            to_status=to_status,
+            label=workflow.MEETING_ACTION_LABELS.get(to_status, to_status),
+            move=lambda expected: services.meeting_move(
+                meeting=meeting,
+                to_status=to_status,
+                moved_by=request.user,
+                expected_status=expected,
+            ),
+        )
+
+
+class CandidateInline(GovernanceInline):
+    model = Candidate
+    autocomplete_fields = ["organization"]
+    fields = ["position", "organization", "person_name"]
+
+
+class RecordDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, required=False)
+    abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, required=False)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(GovernanceAdmin):
+    list_display = ["title", "body", "meeting", "majority", "action", "decision_link"]
+    list_filter = ["body", "majority", "action", "written_procedure"]
+    search_fields = ["title", "text"]
+    autocomplete_fields = ["membership_applications", "office"]
+    raw_id_fields = ["meeting", "agenda_item", "document"]
+    inlines = [CandidateInline]
+    readonly_fields = ["decision_link", "record_link"]
+
+    @admin.display(description=_("Decision"))
+    def decision_link(self, obj):
+        decision = getattr(obj, "decision", None) if obj and obj.pk else None
+        if decision is None:
+            return "—"
+        url = reverse("admin:governance_decision_change", args=[decision.pk])
+        return format_html('<a href="{}">{}</a>', url, decision.get_outcome_display())
+
+    @admin.display(description=_("Decided in a meeting"))
+    def record_link(self, obj):
+        if obj is None or obj.pk is None or hasattr(obj, "decision"):
+            return "—"
+        url = reverse("admin:governance_resolution_record", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Record the decision"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/record/",
+                self.admin_site.admin_view(self.record_view),
+                name="governance_resolution_record",
+            ),
+            *super().get_urls(),
+        ]
+
+    def record_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self._allowed(request):
+            raise PermissionDenied
+        resolution = get_object_or_404(Resolution, pk=pk)
+        form = RecordDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                decision = services.decision_record(
+                    resolution=resolution,
+                    outcome=data["outcome"],
+                    decided_on=data["decided_on"],
+                    recorded_by=request.user,
+                    summary=data["summary"],
+                    figures={
+                        k: data[k]
+                        for k in ("votes_for", "votes_against", "abstentions")
+                        if data[k] is not None
+                    },
+                )
+            except GovernanceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, _("Decision recorded."), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:governance_decision_change", args=[decision.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/governance/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Record the decision on “%(title)s”") % {"title": resolution.title},
+                "form": form,
+                "opts": self.model._meta,
+                "original": resolution,
+            },
+        )
+
+
+@admin.register(Vote)
+class VoteAdmin(MoveButtonsMixin, GovernanceAdmin):
+    list_display = ["resolution", "status", "secret", "opens_at", "closes_at", "turnout"]
+    list_filter = ["status", "secret", "resolution__body"]
+    search_fields = ["resolution__title"]
+    raw_id_fields = ["resolution"]
+    readonly_fields = [
+        "status",
+        "move_buttons",
+        "eligible_count",
+        "quorum_percent",
+        "max_proxies_per_holder",
+        "turnout",
+        "recount",
+    ]
+    move_url_name = "governance_vote_move"
+    labels = workflow.VOTE_ACTION_LABELS
+
+    def moves(self, obj):
+        return workflow.vote_moves(obj.status)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status not in {VoteStatus.DRAFT, VoteStatus.SCHEDULED}:
+            fields += ["resolution", "secret", "opens_at", "closes_at", "remind_before_hours"]
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request) and (obj is None or obj.status == VoteStatus.DRAFT)
+
+    @admin.display(description=_("Turnout"))
+    def turnout(self, obj):
+        if obj is None or obj.eligible_count is None:
+            return "—"
+        return f"{obj.electors.filter(has_voted=True).count()} / {obj.eligible_count}"
+
+    @admin.display(description=_("Recount from the stored ballots"))
+    def recount(self, obj):
+        if obj is None or obj.status != VoteStatus.CLOSED:
+            return "—"
+        tally = services.tally_compute(vote=obj)
+        decision = getattr(obj.resolution, "decision", None)
+        same = decision is not None and (
+            decision.ballots_cast,
+            decision.votes_for,
+            decision.votes_against,
+            decision.abstentions,
+            decision.outcome,
+        ) == (
+            tally.ballots_cast,
+            tally.votes_for,
+            tally.votes_against,
+            tally.abstentions,
+            tally.outcome,
+        )
+        return _("%(cast)d ballots: %(f)d for, %(a)d against, %(ab)d abstentions — %(check)s") % {
+            "cast": tally.ballots_cast,
+            "f": tally.votes_for,
+            "a": tally.votes_against,
+            "ab": tally.abstentions,
+            "check": _("matches the decision") if same else _("DIFFERS from the decision"),
+        }
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/move/<str:to_status>/",
+                self.admin_site.admin_view(self.move_view),
+                name="governance_vote_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
+        if not self._allowed(request):
+            raise PermissionDenied
+        vote = get_object_or_404(Vote.objects.select_related("resolution"), pk=pk)
+        moves = {
+            VoteStatus.SCHEDULED: lambda e: services.vote_schedule(
+                vote=vote, scheduled_by=request.user, expected_status=e
+            ),
+            VoteStatus.OPEN: lambda e: services.vote_open(
+                vote=vote, opened_by=request.user, expected_status=e
+            ),
+            VoteStatus.CLOSED: lambda e: services.vote_close(
+                vote=vote, closed_by=request.user, expected_status=e
+            ),
+            VoteStatus.CANCELLED: lambda e: services.vote_cancel(
+                vote=vote, cancelled_by=request.user, expected_status=e
+            ),
+        }
+        if to_status not in moves:
+            raise Http404
+        return _confirm_move(
+            self,
+            request,
+            obj=vote,
+            to_status=to_status,
+            label=workflow.VOTE_ACTION_LABELS[to_status],
+            move=moves[to_status],
+        )
+
+
+def _confirm_move(model_admin, request, *, obj, to_status, label, move):
+    """The confirmation page of a move; on POST, the move with the status the officer saw."""
+    change_url = reverse(
+        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+    )
+    if request.method == "POST":
+        try:
+            move(request.POST.get("expected_status") or None)
+        except GovernanceError as exc:
+            model_admin.message_user(request, str(exc), messages.ERROR)
+        else:
+            model_admin.message_user(request, _("Done: %(label)s.") % {"label": label})
+        return HttpResponseRedirect(change_url)
+    return TemplateResponse(
+        request,
+        "admin/governance/confirm_move.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": label,
+            "object": obj,
+            "expected_status": obj.status,
+            "current_label": obj.get_status_display(),
+            "change_url": change_url,
+            "opts": model_admin.model._meta,
+            "original": obj,
+        },
+    )
+
+
+@admin.register(Decision)
+class DecisionAdmin(GovernanceAdmin):
+    list_display = ["resolution", "outcome", "decided_on", "ballots_cast", "published"]
+    list_filter = ["outcome", "published", "resolution__body"]
+    search_fields = ["resolution__title"]
+    readonly_fields = [
+        "resolution",
+        "outcome",
+        "decided_on",
+        "votes_for",
+        "votes_against",
+        "abstentions",
+        "ballots_cast",
+        "eligible",
+        "quorum_met",
+        "results",
+        "elected",
+        "action_done_at",
+        "action_note",
+        "recorded_at",
+    ]
+    fields = [*readonly_fields, "summary", "published"]
+
+    def has_add_permission(self, request, *args):
+        return False  # decisions come from a vote closing or from "Record the decision"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.audit(
+            "decision.changed",
+            actor=request.user,
+            decision=obj,
+            detail={"fields": list(form.changed_data)},
+        )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(GovernanceAdmin):
+    permission = "governance.view_audit"
+    list_display = ["at", "actor_email", "action", "organization", "from_status", "to_status"]
+    list_filter = ["action"]
+    search_fields = ["action", "actor_email"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
