@@ -14,11 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from members.enums import ApplicationStatus
+from members.models import MembershipApplication
+
 from . import services, workflow
-from .enums import MeetingStatus, Outcome, VoteStatus
+from .enums import Majority, MeetingStatus, Outcome, VoteStatus
 from .errors import GovernanceError
 from .models import (
     AgendaItem,
@@ -242,6 +246,31 @@ class RecordDecisionForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
 
 
+class WrittenProcedureForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.all())
+    title = forms.CharField(label=_("Title"), max_length=300)
+    text = forms.CharField(label=_("Text of the resolution"), widget=forms.Textarea)
+    membership_applications = forms.ModelMultipleChoiceField(
+        label=_("Membership requests to approve"),
+        queryset=MembershipApplication.objects.filter(status=ApplicationStatus.PENDING),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    majority = forms.ChoiceField(label=_("Majority required"), choices=Majority.choices[:2])
+    secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
+    closes_at = forms.DateTimeField(
+        label=_("Voting closes"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("In your time zone. The vote opens as soon as you confirm."),
+    )
+
+    def clean_closes_at(self):
+        closes_at = self.cleaned_data["closes_at"]
+        if closes_at <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return closes_at
+
+
 @admin.register(Resolution)
 class ResolutionAdmin(GovernanceAdmin):
     list_display = ["title", "body", "meeting", "majority", "action", "decision_link"]
@@ -274,8 +303,51 @@ class ResolutionAdmin(GovernanceAdmin):
                 self.admin_site.admin_view(self.record_view),
                 name="governance_resolution_record",
             ),
+            path(
+                "written-procedure/",
+                self.admin_site.admin_view(self.written_procedure_view),
+                name="governance_resolution_written_procedure",
+            ),
             *super().get_urls(),
         ]
+
+    def written_procedure_view(self, request: HttpRequest) -> HttpResponse:
+        if not self._allowed(request):
+            raise PermissionDenied
+        form = WrittenProcedureForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                vote = services.written_procedure_start(
+                    body=data["body"],
+                    title=data["title"],
+                    text=data["text"],
+                    membership_applications=list(data["membership_applications"]),
+                    majority=data["majority"],
+                    secret=data["secret"],
+                    closes_at=data["closes_at"],
+                    started_by=request.user,
+                )
+            except GovernanceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request,
+                    _("The vote is open; %(n)d delegates' members are on the roll.")
+                    % {"n": vote.eligible_count},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:governance_vote_change", args=[vote.pk]))
+        return TemplateResponse(
+            request,
+            "admin/governance/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Open a written-procedure vote"),
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
     def record_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not self._allowed(request):

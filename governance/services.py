@@ -440,6 +440,42 @@ def vote_close(
     return decision
 
 
+@transaction.atomic
+def written_procedure_start(
+    *,
+    body: Body,
+    title: str,
+    text: str,
+    closes_at: datetime.datetime,
+    started_by: User | None,
+    membership_applications: Sequence = (),
+    secret: bool = True,
+    majority: str = Majority.SIMPLE,
+) -> Vote:
+    """Put a resolution to ``body`` by written procedure: an online vote open from now until
+    ``closes_at``. With membership requests, the resolution approves them when adopted.
+
+    Side effects: the resolution and its vote; those of ``vote_open`` (roll, notices, audit).
+    """
+    _require(started_by, "governance.manage")
+    pending = [a for a in membership_applications if a.status == "pending"]
+    if len(pending) != len(membership_applications):
+        raise GovernanceError(_("Only pending membership requests can be put to a vote."))
+    resolution = Resolution.objects.create(
+        body=body,
+        title=title,
+        text=text,
+        majority=majority,
+        written_procedure=True,
+        action=ResolutionAction.APPROVE_MEMBERSHIP if pending else ResolutionAction.NONE,
+    )
+    resolution.membership_applications.set(pending)
+    vote = Vote.objects.create(
+        resolution=resolution, secret=secret, opens_at=timezone.now(), closes_at=closes_at
+    )
+    return vote_open(vote=vote, opened_by=started_by, expected_status=V.DRAFT)
+
+
 # --- Ballots -----------------------------------------------------------------------------------
 
 
