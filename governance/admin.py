@@ -26,6 +26,7 @@ from .enums import Majority, MeetingStatus, Outcome, VoteStatus
 from .errors import GovernanceError
 from .models import (
     AgendaItem,
+    Attendance,
     AuditEntry,
     Body,
     Candidate,
@@ -138,6 +139,57 @@ class MeetingDocumentInline(GovernanceInline):
     fields = ["title", "agenda_item", "file", "visibility", "publish_on"]
 
 
+class AttendanceInline(GovernanceInline):
+    """Members present, recorded live during the session (the quorum line above follows)."""
+
+    model = Attendance
+    fields = ["organization", "recorded_at"]
+    readonly_fields = ["recorded_at"]
+    autocomplete_fields = ["organization"]
+    verbose_name_plural = _("attendance (members present)")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a row is added or removed, never edited
+
+
+class MeetingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [  # not the status: it moves only through meeting_move
+            "body",
+            "title",
+            "slug",
+            "number",
+            "format",
+            "year",
+            "starts_at",
+            "date_text",
+            "host",
+            "host_name",
+            "city",
+            "theme",
+            "participants",
+            "event",
+            "broadcast_url",
+            "summary",
+            "minutes",
+            "minutes_approved_at",
+            "is_public",
+        ]
+
+    def clean_minutes_approved_at(self):
+        approved_at = self.cleaned_data.get("minutes_approved_at")
+        if approved_at is None:
+            return None
+        if self.instance.pk and approved_at.pk == self.instance.pk:
+            raise forms.ValidationError(_("Minutes are approved at a later meeting."))
+        if approved_at.body_id != self.cleaned_data.get("body", self.instance.body).pk:
+            raise forms.ValidationError(_("Minutes are approved by the same body."))
+        if not self.cleaned_data.get("minutes"):
+            raise forms.ValidationError(_("There are no minutes to approve yet."))
+        return approved_at
+
+
 class MoveButtonsMixin:
     """Buttons for the legal moves of a record, each to a confirmation page that posts the
     status the officer saw."""
@@ -171,7 +223,8 @@ class MeetingAdmin(MoveButtonsMixin, GovernanceAdmin):
     autocomplete_fields = ["host"]
     raw_id_fields = ["event", "minutes_approved_at"]
     readonly_fields = ["status", "move_buttons", "quorum_now"]
-    inlines = [AgendaItemInline, MeetingDocumentInline]
+    form = MeetingAdminForm
+    inlines = [AgendaItemInline, MeetingDocumentInline, AttendanceInline]
     move_url_name = "governance_meeting_move"
     labels = workflow.MEETING_ACTION_LABELS
 
@@ -180,6 +233,48 @@ class MeetingAdmin(MoveButtonsMixin, GovernanceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # past meetings are the record
+
+    def save_model(self, request, obj, form, change):
+        approved_at = obj.minutes_approved_at
+        minutes_changed = change and "minutes_approved_at" in form.changed_data
+        if minutes_changed:
+            obj.minutes_approved_at = Meeting.objects.get(pk=obj.pk).minutes_approved_at
+        super().save_model(request, obj, form, change)
+        services.audit(
+            "meeting.saved" if change else "meeting.created",
+            actor=request.user,
+            meeting=obj,
+            detail={"fields": list(form.changed_data)},
+        )
+        if minutes_changed and approved_at is not None:
+            services.meeting_minutes_approve(
+                meeting=obj, approved_at=approved_at, approved_by=request.user
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Attendance:
+            return super().save_formset(request, form, formset, change)
+        meeting = form.instance
+        # The admin's change message reads what a formset saved: nothing, here, directly.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.deleted_forms:
+            if row.instance.pk:
+                services.attendance_record(
+                    meeting=meeting,
+                    organization=row.instance.organization,
+                    present=False,
+                    recorded_by=request.user,
+                )
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed() or row.instance.pk:
+                continue
+            services.attendance_record(
+                meeting=meeting,
+                organization=row.cleaned_data["organization"],
+                present=True,
+                recorded_by=request.user,
+            )
+        return None
 
     @admin.display(description=_("Attendance and quorum"))
     def quorum_now(self, obj):

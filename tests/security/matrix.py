@@ -684,12 +684,21 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "health.inquiry": lambda w: _f("health", "InquiryFactory")(),
         "catalog.project": lambda w: _project(w),
         "reports.reportrun": lambda w: _report_run_object(w),
-<<<<<<< HEAD
         "auditlog.logentry": _audit_entry,
         "privacy.dataexport": lambda w: _data_export(w),
         "privacy.erasurerequest": lambda w: _erasure_request(w),
         "privacy.consentrecord": lambda w: _consent_record(w),
         "privacy.retentionrun": lambda w: _retention_run(),
+        "governance.body": lambda w: _excom(),
+        "governance.seat": lambda w: _g("SeatFactory")(body=_excom(), organization=w.org),
+        "governance.delegate": lambda w: _g("DelegateFactory")(organization=w.org),
+        "governance.meeting": lambda w: _g("MeetingFactory")(body=_excom()),
+        "governance.resolution": lambda w: _g("ResolutionFactory")(body=_excom()),
+        "governance.vote": lambda w: _g("VoteFactory")(
+            resolution=_g("ResolutionFactory")(body=_excom())
+        ),
+        "governance.decision": lambda w: _decision_object(w),
+        "governance.auditentry": lambda w: _governance_audit_entry(),
     }
 
 
@@ -743,25 +752,12 @@ def _retention_run():
     from privacy.services import retention_enforce
 
     return retention_enforce()
-=======
-        "governance.body": lambda w: _excom(),
-        "governance.seat": lambda w: _g("SeatFactory")(body=_excom(), organization=w.org),
-        "governance.delegate": lambda w: _g("DelegateFactory")(organization=w.org),
-        "governance.meeting": lambda w: _g("MeetingFactory")(body=_excom()),
-        "governance.resolution": lambda w: _g("ResolutionFactory")(body=_excom()),
-        "governance.vote": lambda w: _g("VoteFactory")(
-            resolution=_g("ResolutionFactory")(body=_excom())
-        ),
-        "governance.decision": lambda w: _decision_object(w),
-        "governance.auditentry": lambda w: _audit_entry(),
-    }
 
 
-def _audit_entry():
+def _governance_audit_entry():
     from governance.services import audit
 
     return audit("security.test", actor=None)
->>>>>>> 1ff7733 (Written procedure from the back office (a vote on membership requests in one step); browser journey: Seoul and Makati vote, the decision approves the request and the public page verifies a receipt)
 
 
 def _area():
@@ -879,17 +875,14 @@ def _admin_rules() -> dict[str, Rule]:
             "admin:health_initiative_file": Rule(build=_admin_initiative_file, download=True),
             "admin:health_inquiry_move": _admin_pk(inquiry, to_status="forwarded"),
             "admin:health_inquiry_note": _admin_pk(inquiry, method="POST"),
-<<<<<<< HEAD
             "admin:privacy_dataexport_download": Rule(
                 build=lambda w: _admin_object_case(_data_export(w)), download=True
             ),
-=======
             "admin:governance_vote_move": _admin_pk(objects["governance.vote"], to_status="open"),
             "admin:governance_meeting_move": _admin_pk(
                 objects["governance.meeting"], to_status="held"
             ),
             "admin:governance_resolution_record": _admin_pk(objects["governance.resolution"]),
->>>>>>> 1ff7733 (Written procedure from the back office (a vote on membership requests in one step); browser journey: Seoul and Makati vote, the decision approves the request and the public page verifies a receipt)
             "admin:auth_user_password_change": Rule(build=_admin_user_password),
             "admin:members_organization_simple_history": Rule(build=_admin_history_form),
             "admin:view_on_site": Rule(
