@@ -19,9 +19,6 @@ class DecisionSerializer(serializers.ModelSerializer):
         source="resolution.meeting", slug_field="slug", read_only=True
     )
     written_procedure = serializers.BooleanField(source="resolution.written_procedure")
-    receipts = serializers.SerializerMethodField(
-        help_text="Every counted receipt code of the online vote (empty without one)."
-    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -44,18 +41,26 @@ class DecisionSerializer(serializers.ModelSerializer):
             "quorum_met",
             "results",
             "summary",
-            "receipts",
             "url",
         ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class DecisionDetailSerializer(DecisionSerializer):
+    receipts = serializers.SerializerMethodField(
+        help_text="Every counted receipt code of the online vote (empty without one)."
+    )
+
+    class Meta(DecisionSerializer.Meta):
+        fields = [*DecisionSerializer.Meta.fields, "receipts"]
 
     def get_receipts(self, obj) -> list[str]:
         vote = getattr(obj.resolution, "vote", None)
         if vote is None or vote.status != "closed":
             return []
         return sorted(vote.ballots.values_list("receipt", flat=True))
-
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
 class MeetingSerializer(serializers.ModelSerializer):

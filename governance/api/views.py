@@ -11,6 +11,7 @@ from wego_portal.api_tools import PagePagination, domain_error, error_responses
 
 from .serializers import (
     BallotSerializer,
+    DecisionDetailSerializer,
     DecisionSerializer,
     MeetingSerializer,
     ReceiptSerializer,
@@ -25,13 +26,15 @@ from .serializers import (
     ),
     retrieve=extend_schema(
         summary="One published decision, with the vote figures and every receipt code",
-        responses={200: DecisionSerializer, **error_responses(404, 429)},
+        responses={200: DecisionDetailSerializer, **error_responses(404, 429)},
     ),
 )
 class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = DecisionSerializer
     pagination_class = PagePagination
     permission_classes = [permissions.AllowAny]
+
+    def get_serializer_class(self):
+        return DecisionDetailSerializer if self.action == "retrieve" else DecisionSerializer
 
     def get_queryset(self):
         return selectors.published_decisions().order_by("-decided_on", "-id")

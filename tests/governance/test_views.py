@@ -247,3 +247,50 @@ def test_api_public_decisions_and_meetings(excom_vote, secretariat):
     meeting = MeetingFactory(body=vote.resolution.body)
     listing = client_for().get(reverse("api:governance-meeting-list")).json()
     assert [m["slug"] for m in listing["results"]] == [meeting.slug]
+
+
+def _decisions(excom, n):
+    for _ in range(n):
+        services.decision_record(
+            resolution=ResolutionFactory(body=excom, meeting=MeetingFactory(body=excom)),
+            outcome="adopted",
+            decided_on=datetime.date(2021, 1, 1),
+            recorded_by=None,
+        )
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_api_lists_query_count(django_assert_num_queries, excom, n):
+    _decisions(excom, n)
+    with django_assert_num_queries(2):
+        decisions = client_for().get(reverse("api:governance-decision-list")).json()
+    assert len(decisions["results"]) == n
+    with django_assert_num_queries(3):  # count, meetings, their agenda items
+        meetings = client_for().get(reverse("api:governance-meeting-list")).json()
+    assert len(meetings["results"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_governance_page_query_count(django_assert_num_queries, excom, n):
+    _decisions(excom, n)
+    SeatFactory(body=excom)
+    with django_assert_num_queries(4):  # bodies, current seats, meetings, decisions
+        response = client_for().get(reverse("governance:index"))
+    assert response.text.count("/governance/decisions/") == n + 1  # each, and "All decisions"
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_my_votes_lists_only_my_votes(django_assert_num_queries, excom, secretariat, n):
+    delegate = DelegateFactory(organization=SeatFactory(body=excom).organization).user
+    other = DelegateFactory(organization=OrganizationFactory()).user
+    for i in range(n):
+        vote = VoteFactory(resolution=ResolutionFactory(body=excom, title=f"Mine {i}"))
+        services.vote_open(vote=vote, opened_by=secretariat, expected_status="draft")
+    client = client_for(delegate)
+    with django_assert_num_queries(13):  # the same for 1 and 3 votes
+        page = client.get(reverse("governance:my_votes"))
+    assert page.text.count("Mine ") == n
+    assert "Mine " not in client_for(other).get(reverse("governance:my_votes")).text
+    api = client_for(delegate).get(reverse("api:my-vote-list")).json()
+    assert len(api["results"]) == n
+    assert client_for(other).get(reverse("api:my-vote-list")).json()["results"] == []
