@@ -41,9 +41,21 @@ from .models import (
 
 
 class GovernanceAdmin(admin.ModelAdmin):
-    """Governance records belong to the Secretariat (``governance.manage``)."""
+    """Governance records belong to the Secretariat (``governance.manage``); every save made
+    here is in the audit log."""
 
     permission = "governance.manage"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.audit(
+            f"{obj._meta.model_name}.{'changed' if change else 'created'}",
+            actor=request.user,
+            vote=obj if isinstance(obj, Vote) else None,
+            meeting=obj if isinstance(obj, Meeting) else None,
+            decision=obj if isinstance(obj, Decision) else None,
+            detail={"object": str(obj)[:200], "fields": list(form.changed_data)},
+        )
 
     def _allowed(self, request) -> bool:
         return request.user.has_perm(self.permission)
@@ -92,13 +104,7 @@ class SeatAdmin(GovernanceAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-            services.audit(
-                "seat.changed",
-                actor=request.user,
-                organization=obj.organization,
-                detail={"fields": list(form.changed_data)},
-            )
+            super().save_model(request, obj, form, change)  # audited by the base
             return
         saved = services.seat_grant(
             body=obj.body,
@@ -240,12 +246,6 @@ class MeetingAdmin(MoveButtonsMixin, GovernanceAdmin):
         if minutes_changed:
             obj.minutes_approved_at = Meeting.objects.get(pk=obj.pk).minutes_approved_at
         super().save_model(request, obj, form, change)
-        services.audit(
-            "meeting.saved" if change else "meeting.created",
-            actor=request.user,
-            meeting=obj,
-            detail={"fields": list(form.changed_data)},
-        )
         if minutes_changed and approved_at is not None:
             services.meeting_minutes_approve(
                 meeting=obj, approved_at=approved_at, approved_by=request.user
@@ -644,15 +644,6 @@ class DecisionAdmin(GovernanceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.audit(
-            "decision.changed",
-            actor=request.user,
-            decision=obj,
-            detail={"fields": list(form.changed_data)},
-        )
 
 
 @admin.register(AuditEntry)
