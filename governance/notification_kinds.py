@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from notifications.digest import register_digest_provider
 from notifications.kinds import NotificationKind, register
 
 for kind in [
@@ -30,3 +31,22 @@ for kind in [
     ),
 ]:
     register(kind)
+
+
+@register_digest_provider(key="governance.votes_open")
+def open_votes(user):
+    """The staff digest's and the admin dashboard's line: online votes under way."""
+    from django.urls import reverse
+
+    from .enums import VoteStatus
+    from .models import Vote
+
+    if not user.has_perm("governance.manage"):
+        return []
+    return [
+        (
+            _("Online votes open"),
+            Vote.objects.filter(status=VoteStatus.OPEN).count(),
+            reverse("admin:governance_vote_changelist") + "?status__exact=open",
+        )
+    ]
