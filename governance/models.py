@@ -57,7 +57,7 @@ class Body(models.Model):
         ),
     )
     quorum_percent = models.PositiveSmallIntegerField(
-        _("quorum (% of eligible members voting)"), default=50
+        _("quorum (percentage of eligible members voting)"), default=50
     )
     max_proxies_per_holder = models.PositiveSmallIntegerField(
         _("proxies one member may hold"), default=1
@@ -444,7 +444,9 @@ class Vote(models.Model):
     )
     # Copied from the body when the vote opens.
     eligible_count = models.PositiveIntegerField(_("eligible members"), null=True, blank=True)
-    quorum_percent = models.PositiveSmallIntegerField(_("quorum (%)"), null=True, blank=True)
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (percentage)"), null=True, blank=True
+    )
     max_proxies_per_holder = models.PositiveSmallIntegerField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
