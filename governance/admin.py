@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.enums import ApplicationStatus
 from members.models import MembershipApplication
+from wego_portal.admin import PortalModelAdmin, PortalTabularInline
 
 from . import services, workflow
 from .enums import Majority, MeetingStatus, Outcome, VoteStatus
@@ -40,11 +40,9 @@ from .models import (
 )
 
 
-class GovernanceAdmin(admin.ModelAdmin):
-    """Governance records belong to the Secretariat (``governance.manage``); every save made
-    here is in the audit log."""
-
-    permission = "governance.manage"
+class GovernanceAdmin(PortalModelAdmin):
+    """Governance records belong to the Secretariat (``governance.<action>_<model>`` in
+    ``governance.rules``); every save made here is in the audit log."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -57,41 +55,15 @@ class GovernanceAdmin(admin.ModelAdmin):
             detail={"object": str(obj)[:200], "fields": list(form.changed_data)},
         )
 
-    def _allowed(self, request) -> bool:
-        return request.user.has_perm(self.permission)
 
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request)
-
-
-class GovernanceInline(admin.TabularInline):
+class GovernanceInline(PortalTabularInline):
     extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("governance.manage")
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(Body)
 class BodyAdmin(GovernanceAdmin):
     list_display = ["name", "kind", "quorum_percent", "max_proxies_per_holder"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # meetings, seats and votes refer to it
 
 
 @admin.register(Seat)
@@ -127,12 +99,6 @@ class DelegateAdmin(GovernanceAdmin):
     search_fields = ["organization__name", "user__email"]
     list_select_related = ["user", "organization"]
     readonly_fields = ["organization", "user", "named_by", "named_at", "ended_at"]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AgendaItemInline(GovernanceInline):
@@ -222,6 +188,7 @@ class MoveButtonsMixin:
 
 @admin.register(Meeting)
 class MeetingAdmin(MoveButtonsMixin, GovernanceAdmin):
+    permission_names = {"view": "governance.view_meeting_backoffice"}
     list_display = ["title", "body", "year", "format", "status", "is_public"]
     list_filter = ["body", "status", "format", "year"]
     search_fields = ["title", "theme", "host_name"]
@@ -236,9 +203,6 @@ class MeetingAdmin(MoveButtonsMixin, GovernanceAdmin):
 
     def moves(self, obj):
         return workflow.meeting_moves(obj.status)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # past meetings are the record
 
     def save_model(self, request, obj, form, change):
         approved_at = obj.minutes_approved_at
@@ -304,9 +268,7 @@ class MeetingAdmin(MoveButtonsMixin, GovernanceAdmin):
         ]
 
     def move_view(self, request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
-        if not self._allowed(request):
-            raise PermissionDenied
-        meeting = get_object_or_404(Meeting, pk=pk)
+        meeting = self.object_or_404(request, pk, "change")
         if to_status not in MeetingStatus.values:
             raise Http404
         return _confirm_move(
@@ -407,7 +369,7 @@ class ResolutionAdmin(GovernanceAdmin):
         ]
 
     def written_procedure_view(self, request: HttpRequest) -> HttpResponse:
-        if not self._allowed(request):
+        if not self.ask(request, "add"):
             raise PermissionDenied
         form = WrittenProcedureForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -445,9 +407,7 @@ class ResolutionAdmin(GovernanceAdmin):
         )
 
     def record_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not self._allowed(request):
-            raise PermissionDenied
-        resolution = get_object_or_404(Resolution, pk=pk)
+        resolution = self.object_or_404(request, pk, "change")
         form = RecordDecisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -486,6 +446,7 @@ class ResolutionAdmin(GovernanceAdmin):
 
 @admin.register(Vote)
 class VoteAdmin(MoveButtonsMixin, GovernanceAdmin):
+    permission_names = {"view": "governance.view_vote_backoffice"}
     list_display = ["resolution", "status", "secret", "opens_at", "closes_at", "turnout"]
     list_filter = ["status", "secret", "resolution__body"]
     search_fields = ["resolution__title"]
@@ -510,9 +471,6 @@ class VoteAdmin(MoveButtonsMixin, GovernanceAdmin):
         if obj is not None and obj.status not in {VoteStatus.DRAFT, VoteStatus.SCHEDULED}:
             fields += ["resolution", "secret", "opens_at", "closes_at", "remind_before_hours"]
         return fields
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request) and (obj is None or obj.status == VoteStatus.DRAFT)
 
     @admin.display(description=_("Turnout"))
     def turnout(self, obj):
@@ -558,9 +516,7 @@ class VoteAdmin(MoveButtonsMixin, GovernanceAdmin):
         ]
 
     def move_view(self, request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
-        if not self._allowed(request):
-            raise PermissionDenied
-        vote = get_object_or_404(Vote.objects.select_related("resolution"), pk=pk)
+        vote = self.object_or_404(request, pk, "change")
         moves = {
             VoteStatus.SCHEDULED: lambda e: services.vote_schedule(
                 vote=vote, scheduled_by=request.user, expected_status=e
@@ -618,7 +574,8 @@ def _confirm_move(model_admin, request, *, obj, to_status, label, move):
 
 @admin.register(Decision)
 class DecisionAdmin(GovernanceAdmin):
-    list_display = ["resolution", "outcome", "decided_on", "ballots_cast", "published"]
+    permission_names = {"view": "governance.view_decision_backoffice"}
+    list_display = ["resolution", "outcome", "decided_on", "ballots_cast", "published", "done"]
     list_filter = ["outcome", "published", "resolution__body"]
     search_fields = ["resolution__title"]
     readonly_fields = [
@@ -635,30 +592,64 @@ class DecisionAdmin(GovernanceAdmin):
         "elected",
         "action_done_at",
         "action_note",
+        "carry_out_link",
         "recorded_at",
     ]
     fields = [*readonly_fields, "summary", "published"]
 
-    def has_add_permission(self, request, *args):
-        return False  # decisions come from a vote closing or from "Record the decision"
+    @admin.display(description=_("Carried out"), boolean=True)
+    def done(self, obj):
+        return obj.action_done_at is not None
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("Carry out"))
+    def carry_out_link(self, obj):
+        if obj is None or obj.pk is None or obj.action_done_at or not obj.is_positive:
+            return "—"
+        url = reverse("admin:governance_decision_carry_out", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Carry out the decision"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/carry-out/",
+                self.admin_site.admin_view(self.carry_out_view),
+                name="governance_decision_carry_out",
+            ),
+            *super().get_urls(),
+        ]
+
+    def carry_out_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        decision = self.object_or_404(request, pk, "change")
+        change_url = reverse("admin:governance_decision_change", args=[decision.pk])
+        if request.method == "POST":
+            try:
+                decision = services.decision_carry_out(
+                    decision=decision, carried_out_by=request.user
+                )
+            except GovernanceError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, decision.action_note or _("Done."), messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/governance/confirm_move.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Carry out the decision"),
+                "object": decision,
+                "expected_status": "",
+                "current_label": decision.get_outcome_display(),
+                "change_url": change_url,
+                "opts": self.model._meta,
+                "original": decision,
+            },
+        )
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(GovernanceAdmin):
-    permission = "governance.view_audit"
     list_display = ["at", "actor_email", "action", "organization", "from_status", "to_status"]
     list_filter = ["action"]
     search_fields = ["action", "actor_email"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

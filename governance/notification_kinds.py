@@ -39,14 +39,22 @@ def open_votes(user):
     from django.urls import reverse
 
     from .enums import VoteStatus
-    from .models import Vote
+    from .models import Decision, Vote
 
     if not user.has_perm("governance.manage"):
         return []
+    waiting = Decision.objects.filter(
+        outcome__in=["adopted", "elected"], action_done_at=None
+    ).exclude(resolution__action="none")
     return [
         (
             _("Online votes open"),
             Vote.objects.filter(status=VoteStatus.OPEN).count(),
             reverse("admin:governance_vote_changelist") + "?status__exact=open",
-        )
+        ),
+        (
+            _("Decisions to carry out"),
+            waiting.count(),
+            reverse("admin:governance_decision_changelist"),
+        ),
     ]

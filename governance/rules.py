@@ -91,3 +91,35 @@ rules.add_perm(
     "governance.view_document",
     is_public_document | (acts_for_a_member & is_published_to_members) | is_secretariat,
 )
+
+
+@rules.predicate
+def is_draft_vote(user, vote) -> bool:
+    return vote is None or vote.status == "draft"
+
+
+# The back office (``wego_portal.admin`` asks ``<app>.<action>_<model>``): the Secretariat's.
+# Meetings, votes and decisions have public or member pages under ``view_<model>`` (above), so
+# their back-office pages ask ``view_<model>_backoffice``.
+for model in ("body", "seat", "resolution"):
+    rules.add_perm(f"governance.view_{model}", is_secretariat)
+for model in ("meeting", "vote", "decision"):
+    rules.add_perm(f"governance.view_{model}_backoffice", is_secretariat)
+for model in ("body", "seat", "meeting", "resolution", "vote"):
+    rules.add_perm(f"governance.add_{model}", is_secretariat)
+    rules.add_perm(f"governance.change_{model}", is_secretariat)
+rules.add_perm("governance.delete_seat", is_secretariat)
+rules.add_perm("governance.delete_resolution", is_secretariat)
+rules.add_perm("governance.delete_vote", is_secretariat & is_draft_vote)
+rules.add_perm("governance.delete_body", rules.always_deny)  # meetings, seats, votes refer to it
+rules.add_perm("governance.delete_meeting", rules.always_deny)  # past meetings are the record
+# Delegates are named by the members in the portal; decisions come from votes or meetings; the
+# audit log is written by the services only.
+for model in ("delegate", "auditentry"):
+    rules.add_perm(f"governance.view_{model}", is_secretariat)
+for model in ("delegate", "decision", "auditentry"):
+    rules.add_perm(f"governance.add_{model}", rules.always_deny)
+    rules.add_perm(f"governance.delete_{model}", rules.always_deny)
+rules.add_perm("governance.change_delegate", rules.always_deny)
+rules.add_perm("governance.change_decision", is_secretariat)  # its summary and publication
+rules.add_perm("governance.change_auditentry", rules.always_deny)

@@ -428,7 +428,12 @@ def vote_close(
         detail=tally.as_dict(),
     )
     if decision.outcome in {Outcome.ADOPTED, Outcome.ELECTED}:
-        decision = decision_carry_out(decision=decision, carried_out_by=closed_by)
+        if closed_by is None and locked.resolution.action == ResolutionAction.APPROVE_MEMBERSHIP:
+            # Admitting members is an officer's act (members.decide_membership_application):
+            # a vote closed by the clock leaves it on the Secretariat's dashboard.
+            audit("decision.awaiting_officer", actor=None, vote=locked, decision=decision)
+        else:
+            decision = decision_carry_out(decision=decision, carried_out_by=closed_by)
     _notify_delegates(
         locked,
         organizations=[e.organization for e in locked.electors.select_related("organization")],
@@ -857,7 +862,8 @@ def decision_carry_out(*, decision: Decision, carried_out_by: User | None) -> De
     """Do what the decision decided, through the other apps' services, once.
 
     Membership requests: each pending request is approved by ``members`` citing the decision
-    (the organization is created and its contact invited); a request that cannot be approved
+    (the organization is created and its contact invited), in the name of ``carried_out_by``
+    (an officer: ``members.decide_membership_application``); a request that cannot be approved
     (already decided, already a member) is reported in ``action_note``, the others go ahead.
     An office: recorded as approved by the decision. A document: adopted by the decision.
     Side effects: those of the services called; audit row.
@@ -867,8 +873,12 @@ def decision_carry_out(*, decision: Decision, carried_out_by: User | None) -> De
     if decision.action_done_at is not None:
         return decision
     resolution = decision.resolution
+    if not decision.is_positive:
+        raise GovernanceError(_("Only an adopted decision is carried out."))
     notes: list[str] = []
     if resolution.action == ResolutionAction.APPROVE_MEMBERSHIP:
+        if carried_out_by is None:
+            raise GovernanceError(_("A Secretariat officer carries out membership approvals."))
         for application in resolution.membership_applications.order_by("pk"):
             try:
                 with transaction.atomic():

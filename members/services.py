@@ -306,7 +306,7 @@ def membership_application_approve(
 ) -> Organization:
     """Approve an application as the Executive Committee decided on ``excom_approved_on``, or
     as ``decision`` (a ``governance.Decision``) decided: the approval then cites the decision
-    and takes its date. ``approved_by`` is None when a closing vote carries out the decision.
+    and takes its date.
 
     Side effects: creates the active Organization (joined on the EXCOM date, region from its
     country, looked after by that region's office); creates the contact person's account and
@@ -400,7 +400,11 @@ def membership_application_reject(
 @transaction.atomic
 def office_approve(*, office: Office, decision, approved_by: User | None) -> Office:
     """Record that ``decision`` (a ``governance.Decision``) approved ``office``; the office is
-    open from the decision's year if no opening year was recorded. Side effects: none else."""
+    open from the decision's year if no opening year was recorded. Needs
+    ``members.approve_office``; ``approved_by`` None only when the WeGO data set records a past
+    decision. Side effects: none else."""
+    if approved_by is not None:
+        require(approved_by, "members.approve_office", office)
     office = Office.objects.select_for_update().get(pk=office.pk)
     if office.approval_decision_id not in (None, decision.pk):
         raise MembershipError(f"{office.name} was already approved by another decision.")

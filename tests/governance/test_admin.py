@@ -158,3 +158,38 @@ def test_beat_task_closes_due_votes(excom, seated, secretariat):
     vote.refresh_from_db()
     assert vote.status == VoteStatus.CLOSED
     assert vote.resolution.decision.outcome == "no_quorum"
+
+
+def test_a_vote_closed_by_the_clock_leaves_membership_approval_to_an_officer(
+    excom, seated, secretariat
+):
+    from notifications.digest import digest_items_for
+
+    application = MembershipApplicationFactory(organization_name="Cebu City")
+    resolution = ResolutionFactory(body=excom, action="approve_membership")
+    resolution.membership_applications.add(application)
+    vote = VoteFactory(resolution=resolution)
+    services.vote_open(vote=vote, opened_by=secretariat, expected_status="draft")
+    for org in seated:
+        services.ballot_cast(
+            vote=vote, organization=org, cast_by=org.delegates.get().user, choice="yes"
+        )
+    Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now())
+    run_vote_schedule_task.delay()
+    decision = Decision.objects.get(resolution=resolution)
+    application.refresh_from_db()
+    assert (decision.outcome, application.status) == ("adopted", ApplicationStatus.PENDING)
+    assert ("Decisions to carry out", 1) in [
+        (str(item.label), item.count) for item in digest_items_for(secretariat)
+    ]
+
+    client = client_for(secretariat)
+    url = reverse("admin:governance_decision_carry_out", args=[decision.pk])
+    assert client.get(url).status_code == 200
+    client.post(url)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.APPROVED
+    assert (application.decision, application.decided_by) == (decision, secretariat)
+    decision.refresh_from_db()
+    assert decision.action_done_at is not None
+    assert list(decision.admitted_members.all()) == [application.organization]

@@ -883,6 +883,7 @@ def _admin_rules() -> dict[str, Rule]:
                 objects["governance.meeting"], to_status="held"
             ),
             "admin:governance_resolution_record": _admin_pk(objects["governance.resolution"]),
+            "admin:governance_decision_carry_out": _admin_pk(objects["governance.decision"]),
             "admin:auth_user_password_change": Rule(build=_admin_user_password),
             "admin:members_organization_simple_history": Rule(build=_admin_history_form),
             "admin:view_on_site": Rule(
