@@ -58,17 +58,24 @@ def test_move_page_confirms_and_carries_the_status_seen(excom, seated, secretari
     assert Vote.objects.get(pk=vote.pk).status == VoteStatus.OPEN
 
 
-def test_other_staff_are_refused_before_any_lookup(excom, secretariat):
+def test_other_staff_are_refused_and_learn_nothing(excom, secretariat):
     staff = UserFactory(is_staff=True)
     vote = VoteFactory(resolution=ResolutionFactory(body=excom))
     client = client_for(staff)
-    for url in (
-        reverse("admin:governance_vote_move", args=[vote.pk, "open"]),
-        reverse("admin:governance_vote_move", args=[999999, "open"]),
-        reverse("admin:governance_vote_change", args=[vote.pk]),
-        reverse("admin:governance_resolution_written_procedure"),
-    ):
-        assert client.get(url).status_code == 403, url
+    existing = client.get(reverse("admin:governance_vote_move", args=[vote.pk, "open"]))
+    missing = client.get(reverse("admin:governance_vote_move", args=[999999, "open"]))
+    assert existing.status_code == missing.status_code == 404
+    assert client.get(reverse("admin:governance_vote_change", args=[vote.pk])).status_code == 403
+    written = client.get(reverse("admin:governance_resolution_written_procedure"))
+    assert written.status_code == 403
+    assert (
+        client.post(
+            reverse("admin:governance_vote_move", args=[vote.pk, "open"]),
+            {"expected_status": "draft"},
+        ).status_code
+        == 404
+    )
+    assert Vote.objects.get(pk=vote.pk).status == VoteStatus.DRAFT
 
 
 def test_written_procedure_from_the_back_office(excom, seated, secretariat):
