@@ -484,13 +484,13 @@ def written_procedure_start(
 # --- Ballots -----------------------------------------------------------------------------------
 
 
+VOTE_FOR_SHARE = "SELECT * FROM governance_vote WHERE id = %s FOR SHARE"
+
+
 def _vote_for_share(vote: Vote) -> Vote:
     """The vote row, locked against closing (but not against other ballots) until commit."""
     if connection.vendor == "postgresql":
-        table = Vote._meta.db_table
-        rows = list(
-            Vote.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [vote.pk])  # noqa: S608
-        )
+        rows = list(Vote.objects.raw(VOTE_FOR_SHARE, [vote.pk]))
         if not rows:
             raise Vote.DoesNotExist
         return rows[0]
