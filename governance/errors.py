@@ -1,5 +1,7 @@
 """Errors of the governance app. Their message is written for the person who caused them."""
 
+from wego_portal.stale_decisions import ChangedMeanwhile
+
 
 class GovernanceError(Exception):
     """An operation the state of the meeting, vote or decision does not allow."""
@@ -9,7 +11,7 @@ class TransitionNotAllowed(GovernanceError):
     """An illegal status change; the message says what the current status allows instead."""
 
 
-class StaleStatus(GovernanceError):
+class StaleStatus(GovernanceError, ChangedMeanwhile):
     """The record changed after the person looked at it (another officer, or the clock)."""
 
 

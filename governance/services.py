@@ -32,6 +32,7 @@ from members import services as members_services
 from members.enums import MembershipClass, OrganizationStatus, Relationship
 from members.models import Organization
 from notifications.services import BulkRecipient, notification_create_bulk
+from wego_portal.stale_decisions import check_expected_status
 
 from . import workflow
 from .enums import (
@@ -84,12 +85,17 @@ def _require(user, permission: str, obj=None) -> None:
 
 
 def _expect(current: str, expected_status: str | None, label) -> None:
-    """The stale-decision guard: refuse when the record moved since the actor looked at it."""
-    if expected_status is not None and expected_status != current:
+    """The stale-decision guard (``wego_portal.stale_decisions``): refuse when the record moved
+    since the actor looked at it; ``None`` (Celery beat, a script) is not checked."""
+    try:
+        check_expected_status(current=current, expected=expected_status, error=StaleStatus)
+    except StaleStatus as exc:
         raise StaleStatus(
             _("This %(what)s changed meanwhile (it is now “%(status)s”): reload and try again.")
-            % {"what": label, "status": current}
-        )
+            % {"what": label, "status": current},
+            expected=exc.expected,
+            current=exc.current,
+        ) from None
 
 
 def audit(
