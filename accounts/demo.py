@@ -249,6 +249,74 @@ def _awards(users: dict, out: list[str]) -> None:
             out.append(f"  {org.name}: award entry “{entry.project_title}” ({entry.status})")
 
 
+DEMO_APPLICANT = "Demo Smart Town"
+
+
+def _governance(users: dict, out: list[str]) -> None:
+    """Seoul's and Makati's demo users become their voting delegates; Makati gets a demo seat on
+    the Executive Committee (Seoul holds the Presidency in the WeGO data); the Secretariat opens
+    a written-procedure vote on a demo membership request."""
+    from governance import services
+    from governance.enums import BodyKind, ResolutionAction, SeatRole, VoteStatus
+    from governance.models import Body, Resolution, Seat, Vote
+    from members import services as members_services
+    from members.models import MembershipApplication
+
+    excom = Body.objects.filter(kind=BodyKind.EXECUTIVE_COMMITTEE).first()
+    if excom is None:
+        return
+    secretariat = users["secretariat"]
+    for key in ("seoul", "makati"):
+        user, org = users[key], _org(users[key])
+        if org is None:
+            continue
+        services.delegate_name(organization=org, user=user, named_by=user)
+        if not Seat.objects.filter(body=excom, organization=org).exists():
+            services.seat_grant(
+                body=excom,
+                organization=org,
+                role=SeatRole.MEMBER,
+                starts_on=timezone.localdate(),
+                note="Demo seat (demo accounts)",
+                granted_by=secretariat,
+            )
+        out.append(f"  {user.email}: voting delegate of {org.name}")
+    application = MembershipApplication.objects.filter(organization_name=DEMO_APPLICANT).first()
+    if application is None:
+        application = members_services.membership_application_submit(
+            data={
+                "organization_name": DEMO_APPLICANT,
+                "member_type": "local_government",
+                "country": "PH",
+                "city": DEMO_APPLICANT,
+                "contact_name": "Demo Contact",
+                "contact_email": "contact@demo-smart-town.example",
+                "motivation": "A demo membership request for the demo accounts.",
+            }
+        )
+    resolution = Resolution.objects.filter(membership_applications=application).first()
+    if resolution is None:
+        resolution = Resolution.objects.create(
+            body=excom,
+            title=f"Approval of {DEMO_APPLICANT} as a member",
+            text=f"The Executive Committee approves {DEMO_APPLICANT} as a member of WeGO.",
+            action=ResolutionAction.APPROVE_MEMBERSHIP,
+            written_procedure=True,
+        )
+        resolution.membership_applications.add(application)
+    vote = Vote.objects.filter(resolution=resolution).first()
+    if vote is None:
+        vote = Vote.objects.create(
+            resolution=resolution,
+            opens_at=timezone.now(),
+            closes_at=_seoul_day(7, 18),
+            secret=True,
+        )
+    if vote.status == VoteStatus.DRAFT:
+        services.vote_open(vote=vote, opened_by=secretariat, expected_status=VoteStatus.DRAFT)
+    out.append(f"  Written-procedure vote “{resolution.title}”: {vote.get_status_display()}")
+
+
 def demo_data_create(*, users: dict) -> list[str]:
     """Create the demo applications, registrations and award entries; return summary lines.
 
@@ -259,4 +327,5 @@ def demo_data_create(*, users: dict) -> list[str]:
     _programs(users, out)
     _events(users, out)
     _awards(users, out)
+    _governance(users, out)
     return out

@@ -308,6 +308,7 @@ class MembershipApplicationAdmin(PortalModelAdmin):
         "decided_at",
         "decided_by",
         "excom_approved_on",
+        "decision",
         "decision_note",
         "organization_link",
     ]

@@ -62,6 +62,14 @@ class Office(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     address = models.TextField(_("address"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    approval_decision = models.ForeignKey(
+        "governance.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_offices",
+        verbose_name=_("approved by the decision"),
+    )
     staff_group = models.OneToOneField(
         Group,
         verbose_name=_("staff group"),
@@ -336,6 +344,14 @@ class MembershipApplication(models.Model):
         verbose_name=_("decided by"),
     )
     excom_approved_on = models.DateField(_("EXCOM approval date"), null=True, blank=True)
+    decision = models.ForeignKey(
+        "governance.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_applications",
+        verbose_name=_("approved by the decision"),
+    )
     decision_note = models.TextField(_("decision note"), blank=True)
     organization = models.OneToOneField(
         Organization,

@@ -159,6 +159,7 @@ rules.add_perm("members.add_membershipapplication", rules.always_deny)  # the pu
 rules.add_perm("members.change_membershipapplication", rules.always_deny)  # decided, not edited
 rules.add_perm("members.delete_membershipapplication", is_secretariat)
 rules.add_perm("members.decide_membership_application", is_secretariat)
+rules.add_perm("members.approve_office", is_secretariat)  # as the EXCOM decided
 # People's roles in organizations.
 link_staff = is_secretariat | is_office_staff_for_link
 rules.add_perm("members.view_organizationuser", link_staff)

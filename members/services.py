@@ -307,10 +307,13 @@ def membership_application_approve(
     *,
     application: MembershipApplication,
     approved_by: User,
-    excom_approved_on: datetime.date,
+    excom_approved_on: datetime.date | None = None,
+    decision=None,
     expected_status: str | None = None,
 ) -> Organization:
-    """Approve an application as the Executive Committee decided on ``excom_approved_on``.
+    """Approve an application as the Executive Committee decided on ``excom_approved_on``, or
+    as ``decision`` (a ``governance.Decision``) decided: the approval then cites the decision
+    and takes its date.
 
     Side effects: creates the active Organization (joined on the EXCOM date, region from its
     country, looked after by that region's office); creates the contact person's account and
@@ -320,6 +323,10 @@ def membership_application_approve(
     ``MembershipApplicationChangedMeanwhile``, if it changed meanwhile).
     """
     require(approved_by, "members.decide_membership_application", application)
+    if decision is not None:
+        excom_approved_on = decision.decided_on
+    if excom_approved_on is None:
+        raise MembershipError("An approval needs the Executive Committee's decision or its date.")
     application = _locked_pending(application, expected_status)
     existing = find_existing_member(
         name=application.organization_name, country=application.country.code
@@ -349,6 +356,7 @@ def membership_application_approve(
     application.decided_at = timezone.now()
     application.decided_by = approved_by
     application.excom_approved_on = excom_approved_on
+    application.decision = decision
     application.organization = organization
     application.save()
 
@@ -397,6 +405,25 @@ def membership_application_reject(
 
 # --- Offices and staff groups ------------------------------------------------------------------
 
+
+@transaction.atomic
+def office_approve(*, office: Office, decision, approved_by: User | None) -> Office:
+    """Record that ``decision`` (a ``governance.Decision``) approved ``office``; the office is
+    open from the decision's year if no opening year was recorded. Needs
+    ``members.approve_office``; ``approved_by`` None only when the WeGO data set records a past
+    decision. Side effects: none else."""
+    if approved_by is not None:
+        require(approved_by, "members.approve_office", office)
+    office = Office.objects.select_for_update().get(pk=office.pk)
+    if office.approval_decision_id not in (None, decision.pk):
+        raise MembershipError(f"{office.name} was already approved by another decision.")
+    office.approval_decision = decision
+    office.opened_year = office.opened_year or decision.decided_on.year
+    office.save(update_fields=["approval_decision", "opened_year"])
+    logger.info("Office %s approved by decision %s (by %s)", office.pk, decision.pk, approved_by)
+    return office
+
+
 OFFICE_STAFF_PERMISSIONS = [
     ("members", "view_organization"),
     ("members", "change_organization"),
@@ -440,6 +467,7 @@ def secretariat_group_ensure() -> Group:
                 "health",
                 "catalog",
                 "reports",
+                "governance",
             ]
         )
     )

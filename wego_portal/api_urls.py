@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("programs.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("health.api.urls")),
+    path("", include("governance.api.urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -65,6 +65,7 @@ urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
+    path("", include("governance.urls")),
     prefix_default_language=False,
 )
 

@@ -80,3 +80,21 @@ def test_running_the_demo_twice_adds_nothing(demo, mailoutbox, django_capture_on
 
     assert counts() == after_first
     assert len(mailoutbox) == mails
+
+
+def test_seoul_and_makati_are_voting_delegates_on_an_open_demo_vote(demo):
+    from governance.models import Delegate, Vote
+
+    output = demo()
+
+    for slug in ("seoul", "makati"):
+        assert Delegate.objects.filter(
+            organization__slug=slug, user__email=f"{slug}@demo.wego.local", ended_at=None
+        ).exists()
+    vote = Vote.objects.get(resolution__title="Approval of Demo Smart Town as a member")
+    assert vote.status == "open"
+    assert sorted(vote.electors.values_list("organization__slug", flat=True)) == [
+        "makati",
+        "seoul",
+    ]
+    assert "voting delegate of Seoul" in output

@@ -96,6 +96,44 @@ def public_paths() -> list[str]:
         *optional("health:suppliers"),
         *optional("health:inquiry"),
         *optional("catalog:list"),
+        *optional("governance:index"),
+        *optional("governance:decisions"),
+        *optional("governance:meeting", "excom-2020"),
+        *governance_decision_paths(),
+    ]
+
+
+def governance_decision_paths() -> list[str]:
+    try:
+        from governance.models import Decision
+    except ImportError:
+        return []
+    decision = Decision.objects.filter(published=True).order_by("pk").first()
+    return [decision.get_absolute_url()] if decision else []
+
+
+def governance_member_paths(organization, user) -> list[str]:
+    """The delegate's pages: the list of votes, an open vote, the proxy form, the delegates."""
+    import datetime
+
+    from django.utils import timezone
+
+    from governance import services
+    from governance.enums import BodyKind
+    from governance.models import Body, Delegate
+
+    Delegate.objects.create(organization=organization, user=user)
+    vote = services.written_procedure_start(
+        body=Body.objects.get(kind=BodyKind.EXECUTIVE_COMMITTEE),
+        title="Accessibility check",
+        text="A resolution for the accessibility check.",
+        closes_at=timezone.now() + datetime.timedelta(days=1),
+        started_by=None,
+    )
+    return [
+        reverse("governance:my_votes"),
+        reverse("governance:vote", args=[vote.pk]),
+        reverse("governance:delegates", args=[organization.slug]),
     ]
 
 
@@ -136,6 +174,7 @@ def test_member_pages_have_no_serious_accessibility_violations(axe_page, wego_da
         reverse("api_tokens"),
     ]
     assert Application.objects.filter(organization=seoul).count() == 1
+    paths += governance_member_paths(seoul, editor)
 
     problems = [line for path in paths for line in serious_violations(axe_page, path)]
 

@@ -511,6 +511,92 @@ def _api_entry(w):
     return Case(kwargs={"pk": _draft_entry(w).pk}, owners=[w.owner], secretariat=False)
 
 
+# --- Governance ----------------------------------------------------------------------------
+
+
+def _g(name):
+    return _f("governance", name)
+
+
+def _excom():
+    from governance.enums import BodyKind
+
+    return _g("BodyFactory")(kind=BodyKind.EXECUTIVE_COMMITTEE)
+
+
+def _vote_object(w):
+    """An open vote with the owner's organization on the roll and the owner its delegate."""
+    from governance import services
+    from governance.models import Delegate
+
+    body = _excom()
+    _g("SeatFactory")(body=body, organization=w.org)
+    Delegate.objects.get_or_create(organization=w.org, user=w.owner, ended_at=None)
+    vote = _g("VoteFactory")(resolution=_g("ResolutionFactory")(body=body))
+    services.vote_open(vote=vote, opened_by=None, expected_status="draft")
+    return vote
+
+
+def _vote(w):
+    return Case(kwargs={"pk": _vote_object(w).pk}, owners=[w.owner])
+
+
+def _vote_proxy(w):
+    case = _vote(w)
+    case.secretariat = False
+    return case
+
+
+def _decision_object(w, published=True):
+    import datetime
+
+    from governance import services
+
+    return services.decision_record(
+        resolution=_g("ResolutionFactory")(body=_excom()),
+        outcome="adopted",
+        decided_on=datetime.date(2021, 1, 1),
+        recorded_by=None,
+        published=published,
+    )
+
+
+def _decision(w):
+    return Case(kwargs={"pk": _decision_object(w).pk})
+
+
+def _unpublished_decision(w):
+    return Case(kwargs={"pk": _decision_object(w, published=False).pk})
+
+
+def _meeting(w, **extra):
+    meeting = _g("MeetingFactory")(body=_excom(), **extra)
+    return Case(kwargs={"slug": meeting.slug})
+
+
+def _unannounced_meeting(w):
+    return _meeting(w, is_public=False)
+
+
+def _governance_document(w, **extra):
+    from django.core.files.base import ContentFile
+
+    from tests.members.files import pdf_bytes
+
+    document = _g("MeetingDocumentFactory")(
+        meeting=_g("MeetingFactory")(body=_excom()),
+        file=ContentFile(pdf_bytes(), name="paper.pdf"),
+        **extra,
+    )
+    return Case(kwargs={"pk": document.pk})
+
+
+def _future_governance_document(w):
+    import datetime
+
+    return _governance_document(w, publish_on=datetime.date(2999, 1, 1))
+
+
 # --- Admin -------------------------------------------------------------------------------
 
 
@@ -603,6 +689,16 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "privacy.erasurerequest": lambda w: _erasure_request(w),
         "privacy.consentrecord": lambda w: _consent_record(w),
         "privacy.retentionrun": lambda w: _retention_run(),
+        "governance.body": lambda w: _excom(),
+        "governance.seat": lambda w: _g("SeatFactory")(body=_excom(), organization=w.org),
+        "governance.delegate": lambda w: _g("DelegateFactory")(organization=w.org),
+        "governance.meeting": lambda w: _g("MeetingFactory")(body=_excom()),
+        "governance.resolution": lambda w: _g("ResolutionFactory")(body=_excom()),
+        "governance.vote": lambda w: _g("VoteFactory")(
+            resolution=_g("ResolutionFactory")(body=_excom())
+        ),
+        "governance.decision": lambda w: _decision_object(w),
+        "governance.auditentry": lambda w: _governance_audit_entry(),
     }
 
 
@@ -656,6 +752,12 @@ def _retention_run():
     from privacy.services import retention_enforce
 
     return retention_enforce()
+
+
+def _governance_audit_entry():
+    from governance.services import audit
+
+    return audit("security.test", actor=None)
 
 
 def _area():
@@ -776,6 +878,12 @@ def _admin_rules() -> dict[str, Rule]:
             "admin:privacy_dataexport_download": Rule(
                 build=lambda w: _admin_object_case(_data_export(w)), download=True
             ),
+            "admin:governance_vote_move": _admin_pk(objects["governance.vote"], to_status="open"),
+            "admin:governance_meeting_move": _admin_pk(
+                objects["governance.meeting"], to_status="held"
+            ),
+            "admin:governance_resolution_record": _admin_pk(objects["governance.resolution"]),
+            "admin:governance_decision_carry_out": _admin_pk(objects["governance.decision"]),
             "admin:auth_user_password_change": Rule(build=_admin_user_password),
             "admin:members_organization_simple_history": Rule(build=_admin_history_form),
             "admin:view_on_site": Rule(
@@ -822,6 +930,33 @@ RULES: dict[str, Rule] = {
     "api:health-supplier-detail": Rule(
         build=_supplier, public=True, private_variant=_unpublished_supplier
     ),
+    "api:governance-decision-detail": Rule(
+        build=_decision, public=True, private_variant=_unpublished_decision
+    ),
+    "api:governance-meeting-detail": Rule(
+        build=_meeting, public=True, private_variant=_unannounced_meeting
+    ),
+    "api:my-vote-detail": Rule(build=_me(_vote)),
+    "api:my-vote-ballot": Rule(build=_me(_vote), note="POST-only: the delegate casts a ballot"),
+    # Governance.
+    "governance:decision": Rule(
+        build=_decision, public=True, private_variant=_unpublished_decision
+    ),
+    "governance:meeting": Rule(build=_meeting, public=True, private_variant=_unannounced_meeting),
+    "governance:document": Rule(
+        build=_governance_document,
+        public=True,
+        private_variant=_future_governance_document,
+        download=True,
+        note="public meeting paper; members-only papers are for people acting for a member",
+    ),
+    "governance:vote": Rule(build=_vote, note="delegates of members on the roll"),
+    "governance:proxy": Rule(
+        build=_vote_proxy,
+        member_action=True,
+        note="a member's delegate gives its proxy; the Secretariat has none to give",
+    ),
+    "governance:delegates": Rule(build=_org),
     # Reports: the secretariat only.
     "reports:annual_report": Rule(build=_report_year, note="secretariat-only page per year"),
     "reports:run": Rule(build=_report_run),

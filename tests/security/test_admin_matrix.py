@@ -129,13 +129,24 @@ POLICY: dict[str, Policy] = {
     "privacy.erasurerequest": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
     "privacy.consentrecord": Policy(change=NOBODY, add=NOBODY, delete=NOBODY, export=S),
     "privacy.retentionrun": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
+    # Governance: the Secretariat's. Delegates are named by the members, decisions come from
+    # votes and meetings (only their summary and publication are edited), the audit log is
+    # written by the services.
+    "governance.body": Policy(delete=NOBODY),
+    "governance.seat": SECRETARIAT_ONLY,
+    "governance.delegate": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
+    "governance.meeting": Policy(delete=NOBODY),
+    "governance.resolution": SECRETARIAT_ONLY,
+    "governance.vote": SECRETARIAT_ONLY,
+    "governance.decision": Policy(add=NOBODY, delete=NOBODY),
+    "governance.auditentry": Policy(change=NOBODY, add=NOBODY, delete=NOBODY),
 }
 
 REGISTRY = {model._meta.label_lower: (model, ma) for model, ma in admin.site._registry.items()}
 STANDARD_URLS = {"changelist", "add", "change", "delete", "history", "autocomplete"}
 IMPORT_EXPORT_URLS = {"import", "process_import", "export"}  # checked on their own
 PORTAL_APPS = ("accounts", "members", "programs", "events", "awards", "health", "catalog")
-PORTAL_APPS += ("notifications", "reports", "privacy")
+PORTAL_APPS += ("notifications", "reports", "privacy", "governance")
 #: Changelists whose default filter is a queue: ask for every row.
 LIST_QUERY = {"health.initiative": "?status=all", "members.membershipapplication": "?status=all"}
 
@@ -411,6 +422,8 @@ NAMED = {
     "health.handle_inquiries": lambda w, p: None,
     "notifications.retry_notification": lambda w, p: None,
     "reports.publish_reportrun": lambda w, p: None,
+    "governance.manage": lambda w, p: None,
+    "members.approve_office": lambda w, p: w.office,
 }
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "catalog",
     "reports",
     "privacy",
+    "governance",
     "wego_portal",
 ]
 
@@ -402,6 +403,11 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-erase-due-accounts": {
         "task": "privacy.tasks.erase_due_accounts_task",
         "schedule": 60 * 60.0,
+    },
+    # Votes open and close on time (to the minute) and delegates are reminded.
+    "governance-vote-schedule": {
+        "task": "governance.tasks.run_vote_schedule_task",
+        "schedule": 60.0,
     },
 }
 

@@ -16,7 +16,12 @@ from members.enums import MembershipClass, MemberType, OrganizationStatus
 from members.models import Office, Organization
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-APP_LOADERS = ["load_wego_programs", "load_wego_events", "load_wego_awards"]
+APP_LOADERS = [
+    "load_wego_programs",
+    "load_wego_events",
+    "load_wego_awards",
+    "load_wego_governance",
+]
 
 
 def _rows(name: str):
