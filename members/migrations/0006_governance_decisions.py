@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('governance', '0001_initial'),
-        ('members', '0002_postgres_search'),
+        ('members', '0005_application_language'),
     ]
 
     operations = [
