@@ -190,7 +190,7 @@ def _alternates(request: HttpRequest) -> list[dict]:
             {
                 "code": code,
                 "name_local": info["name_local"],
-                "url": request.build_absolute_uri(path),
+                "url": settings.SITE_URL.rstrip("/") + path,
                 "path": path,
                 "current": code == current,
                 "bidi": code in RTL_LANGUAGES,

@@ -37,7 +37,7 @@ def handler429(request):
 # Accept-Language).
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("wego_portal.api_urls")),
 ]
