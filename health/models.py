@@ -114,7 +114,6 @@ class Initiative(Moderated):
             raise ValidationError({"ended_on": _("The end must be after the start.")})
 
 
-
 class InitiativeFile(models.Model):
     """A file of an initiative: the filled template or a PDF. Private storage; streamed by a
     view that checks the initiative is published (or the reader may see its draft)."""
