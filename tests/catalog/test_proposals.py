@@ -285,7 +285,7 @@ def test_portal_list_query_count_is_constant(
     client.force_login(seoul_editor)
     client.get(reverse("catalog:my_projects"))  # warm the session
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         response = client.get(reverse("catalog:my_projects"))
 
     assert response.context["page"].paginator.count == count
