@@ -277,12 +277,6 @@ def started(application: Application, section: Section) -> bool:
     return section.key in (application.section_edits or {})
 
 
-def section_status(application: Application, section: Section, cache: dict | None = None) -> str:
-    if not missing(application, section, cache):
-        return COMPLETED
-    return IN_PROGRESS if started(application, section) else NOT_STARTED
-
-
 def task_list(application: Application) -> list[dict]:
     """The task list: each section with its status and what it is missing."""
     cache: dict = {}

@@ -147,12 +147,6 @@ def _forget_published_reports() -> None:
     cache.delete(PUBLISHED_REPORTS_CACHE_KEY)
 
 
-def render_pdf(html: str) -> bytes:
-    """Lay ``html`` out as a PDF with WeasyPrint (imported here: it loads slowly)."""
-    document = render_document(html)
-    return document.write_pdf()
-
-
 def render_document(html: str):
     """The WeasyPrint document of ``html`` (its ``pages`` can be counted and inspected)."""
     from django.conf import settings

@@ -4,7 +4,6 @@ home page, and the back office's digest lines."""
 import datetime
 
 import pytest
-from django.core.exceptions import FieldError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -61,22 +60,6 @@ def test_hub_lists_upcoming_and_past_webinars_of_the_program_only(client):
     assert [e.title for e in webinars["upcoming"]] == ["Vaccination logistics webinar"]
     assert [e.title for e in webinars["past"]] == ["Testing strategies webinar"]
     assert 'href="https://video.test/1"' in response.content.decode()
-
-
-def test_hub_still_renders_when_the_events_app_changes_under_it(client, monkeypatch, caplog):
-    from events import selectors as event_selectors
-
-    def broken():
-        raise FieldError("Cannot resolve keyword 'program' into field.")
-
-    monkeypatch.setattr(event_selectors, "public_events", broken)
-
-    response = client.get(HUB)
-
-    assert response.status_code == 200
-    assert response.context["webinars"] == {"available": False, "upcoming": [], "past": []}
-    assert "The webinar calendar is unavailable at the moment." in response.content.decode()
-    assert "could not read the Smart Health Responder events" in caplog.text
 
 
 @pytest.mark.parametrize("count", [2, 20])
