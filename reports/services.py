@@ -57,8 +57,8 @@ def report_run_progress(*, run: ReportRun, progress: int, message: str) -> None:
 
 def annual_report_html(*, year: int, data: dict | None = None) -> str:
     """The standalone HTML document of the annual report, as printed and turned into PDF."""
+    from .presentation import report_context
     from .selectors import annual_report
-    from .views import report_context
 
     data = data if data is not None else annual_report(year)
     return render_to_string("reports/annual_report_document.html", report_context(data))

@@ -103,7 +103,7 @@ def test_arabic_report_charts_leave_their_words_to_the_tables(wego_data):
     import base64
 
     from reports import selectors
-    from reports.views import report_context
+    from reports.presentation import report_context
 
     with translation.override("ar"):
         arabic = report_context(selectors.annual_report(2020))
