@@ -200,6 +200,8 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, wego_data):
         "/events/calendar/",
         "/numbers/",
         "/status/",
+        "/privacy/",
+        "/privacy/cookies/",
         "/no-such-page/",
     ]
 
