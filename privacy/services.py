@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from events.models import EventRegistration
+from governance.models import AuditEntry as GovernanceAuditEntry
 from health.models import Inquiry
 from members.enums import ApplicationStatus as JoinStatus
 from members.models import MembershipApplication
@@ -272,6 +273,7 @@ def _redact_text(email: str, name: str) -> None:
                 object_repr=entry.object_repr,
             )
     LogEntry.objects.filter(actor_email__iexact=email).update(actor_email="")
+    GovernanceAuditEntry.objects.redact_actor_email(email)
     for needle in needles:
         AdminLogEntry.objects.filter(object_repr__icontains=needle).update(object_repr=ERASED)
         AdminLogEntry.objects.filter(change_message__icontains=needle).update(change_message="")
