@@ -54,6 +54,13 @@ PERSONAL: tuple[Entry, ...] = (
         SELF,
     ),
     Entry(
+        "accounts.ApiTokenName",
+        ("name",),
+        _("Letting a person tell their API tokens apart, to revoke the right one."),
+        _("Until the token is revoked or the account is deleted."),
+        SELF,
+    ),
+    Entry(
         "sessions.Session",
         ("session_data",),
         _("Keeping a person signed in."),

@@ -113,8 +113,12 @@ def _collect(export: DataExport) -> tuple[dict, list[tuple[str, object]]]:
             (f"files/attachments/{a.pk}-{PurePath(a.file.name).name}", a.file) for a in attachments
         ]
         data["api_tokens"] = [
-            {"created": token.created, "expiry": token.expiry}
-            for token in user.auth_token_set.all()
+            {
+                "name": getattr(getattr(token, "name_record", None), "name", ""),
+                "created": token.created,
+                "expiry": token.expiry,
+            }
+            for token in user.auth_token_set.select_related("name_record")
         ]
         registrations = EventRegistration.objects.filter(Q(user=user) | Q(email__iexact=email))
         notifications = Notification.objects.filter(Q(recipient=user) | Q(to_email__iexact=email))
