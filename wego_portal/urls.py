@@ -82,6 +82,7 @@ urlpatterns += i18n_patterns(
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
     path("", include("governance.urls")),
+    path("", include("search.urls")),
     prefix_default_language=False,
 )
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "governance",
+    "search",
     "wego_portal",
 ]
 
