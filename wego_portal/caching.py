@@ -15,6 +15,7 @@ Such a response never sets a cookie (a page that would is not cached).
 import functools
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +23,26 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import get_language
+
+
+@dataclass(frozen=True)
+class CacheVersion:
+    """A counter in the shared cache that versions cached pages and counts.
+
+    Cache keys include ``current()``; the service that changes the data calls ``bump()``
+    (after commit: ``transaction.on_commit(VERSION.bump)``), so nothing cached is stale.
+    """
+
+    key: str
+
+    def current(self) -> int:
+        return cache.get_or_set(self.key, 1, None)
+
+    def bump(self) -> None:
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not in the cache (evicted or never read): start past 1
+            cache.set(self.key, 2, None)
 
 
 def _public(response: HttpResponse) -> None:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     # Third party
     "allauth",
     "allauth.account",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "governance",
+    "search",
     "wego_portal",
 ]
 
