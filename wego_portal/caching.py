@@ -10,11 +10,32 @@ always rendered fresh.
 import functools
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+
+
+@dataclass(frozen=True)
+class CacheVersion:
+    """A counter in the shared cache that versions cached pages and counts.
+
+    Cache keys include ``current()``; the service that changes the data calls ``bump()``
+    (after commit: ``transaction.on_commit(VERSION.bump)``), so nothing cached is stale.
+    """
+
+    key: str
+
+    def current(self) -> int:
+        return cache.get_or_set(self.key, 1, None)
+
+    def bump(self) -> None:
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not in the cache (evicted or never read): start past 1
+            cache.set(self.key, 2, None)
 
 
 def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: int = 300):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     # Third party
     "allauth",
     "allauth.account",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "governance",
+    "search",
     "wego_portal",
 ]
 
@@ -91,7 +93,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After authentication: a signed-in user's preferred language, a visitor's Accept-Language.
     "wego_portal.i18n.PreferredLanguageMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's session tracking, throttled: no database write on every page view.
+    "accounts.middleware.UserSessionActivityMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
@@ -238,6 +241,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WeGO] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WeGO Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
+# A signed-in session's address, browser and last activity are refreshed at most this often
+# (seconds), and at once when its address or browser changes (accounts.middleware).
+USERSESSIONS_ACTIVITY_INTERVAL = env.int("USERSESSIONS_ACTIVITY_INTERVAL", default=300)
 
 # --- Back office: import and export (django-import-export) ------------------------------------
 # Import and export ask ``<app>.import_<model>`` / ``<app>.export_<model>`` (django-rules; see
