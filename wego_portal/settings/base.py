@@ -240,6 +240,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WeGO] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WeGO Portal"
+# How long a browser or a CDN may keep a public list page a visitor saw (seconds); a newer
+# version is revalidated with its ETag (wego_portal.caching).
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 USERSESSIONS_TRACK_ACTIVITY = True
 # A signed-in session's address, browser and last activity are refreshed at most this often
 # (seconds), and at once when its address or browser changes (accounts.middleware).
