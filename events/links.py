@@ -1,7 +1,7 @@
 """Signed links in registration e-mails: confirm a visitor's address, cancel a registration,
 stop sharing it with the event's hosts.
 
-None needs an account. Both are signed with the site's secret key (``django.core.signing``)
+None needs an account. All are signed with the site's secret key (``django.core.signing``)
 and name the registration; the confirmation link also carries the registration's revision, so
 a link from an older e-mail cannot confirm a later request, and it expires after a few days.
 The cancellation link lasts as long as the registration: it is the registrant's key to it.
@@ -13,9 +13,10 @@ registration too.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from wego_portal.links import absolute_url
 
 CONFIRM_SALT = "events.registration.confirm"
 CANCEL_SALT = "events.registration.cancel"
@@ -32,10 +33,6 @@ class ConfirmationClaim:
     registration_id: int
     revision: int
     share_version: str = ""  # the consent text's version, if the visitor chose to share
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def confirmation_token(registration, *, share_version: str = "") -> str:
