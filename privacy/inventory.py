@@ -329,6 +329,7 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
         "a city's public project",
     ),
     "catalog.ProjectImage": (("image", "thumbnail"), "pictures of a city's project"),
+    "reports.PublishedFigure": (("note",), "notes on the figures WeGO published"),
 }
 
 _NAMED = re.compile(
