@@ -5,9 +5,9 @@ in ``source``); nothing is derived or rounded. Texts are marked for translation 
 language's catalogue gives the translated columns (see ``load_wego_figures``).
 """
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
-REPORT = N_("WeGO 2020 annual report")
+REPORT = gettext_noop("WeGO 2020 annual report")
 
 #: (key, year, value, unit, qualifier, label, as of, section of the report, note)
 FIGURES_2020 = [
@@ -17,10 +17,10 @@ FIGURES_2020 = [
         209,
         "count",
         "exact",
-        N_("members"),
-        N_("December 2020"),
-        N_("Member overview"),
-        N_(
+        gettext_noop("members"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
+        gettext_noop(
             "The portal's records hold the organizations the report names: every local government "
             "it lists and only the corporations and institutions that joined in 2019–2020, so "
             "they count fewer members than WeGO's register."
@@ -32,10 +32,10 @@ FIGURES_2020 = [
         155,
         "count",
         "exact",
-        N_("local governments"),
-        N_("December 2020"),
-        N_("Member overview"),
-        N_(
+        gettext_noop("local governments"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
+        gettext_noop(
             "The report's Americas panel counts 10 local governments but names nine, so the "
             "portal's records hold one local government fewer."
         ),
@@ -46,10 +46,10 @@ FIGURES_2020 = [
         35,
         "count",
         "exact",
-        N_("corporations"),
-        N_("December 2020"),
-        N_("Member overview"),
-        N_(
+        gettext_noop("corporations"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
+        gettext_noop(
             "The report names only the 7 corporations that joined in 2019–2020; the others are "
             "not in the portal's records."
         ),
@@ -60,10 +60,10 @@ FIGURES_2020 = [
         19,
         "count",
         "exact",
-        N_("institutions"),
-        N_("December 2020"),
-        N_("Member overview"),
-        N_(
+        gettext_noop("institutions"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
+        gettext_noop(
             "The report names only the 5 institutions that joined in 2019–2020; the others are "
             "not in the portal's records."
         ),
@@ -74,9 +74,9 @@ FIGURES_2020 = [
         47,
         "count",
         "exact",
-        N_("local governments in Africa"),
-        N_("December 2020"),
-        N_("Member overview"),
+        gettext_noop("local governments in Africa"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
         "",
     ),
     (
@@ -85,9 +85,9 @@ FIGURES_2020 = [
         17,
         "count",
         "exact",
-        N_("local governments in Europe"),
-        N_("December 2020"),
-        N_("Member overview"),
+        gettext_noop("local governments in Europe"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
         "",
     ),
     (
@@ -96,9 +96,9 @@ FIGURES_2020 = [
         8,
         "count",
         "exact",
-        N_("local governments in the Middle East"),
-        N_("December 2020"),
-        N_("Member overview"),
+        gettext_noop("local governments in the Middle East"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
         "",
     ),
     (
@@ -107,10 +107,10 @@ FIGURES_2020 = [
         10,
         "count",
         "exact",
-        N_("local governments in the Americas"),
-        N_("December 2020"),
-        N_("Member overview"),
-        N_("The Americas panel counts 10 but names nine local governments."),
+        gettext_noop("local governments in the Americas"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
+        gettext_noop("The Americas panel counts 10 but names nine local governments."),
     ),
     (
         "region_asia_pacific",
@@ -118,9 +118,9 @@ FIGURES_2020 = [
         73,
         "count",
         "exact",
-        N_("local governments in Asia-Pacific"),
-        N_("December 2020"),
-        N_("Member overview"),
+        gettext_noop("local governments in Asia-Pacific"),
+        gettext_noop("December 2020"),
+        gettext_noop("Member overview"),
         "",
     ),
     (
@@ -129,10 +129,10 @@ FIGURES_2020 = [
         39,
         "percent",
         "exact",
-        N_("members since 2018"),
+        gettext_noop("members since 2018"),
         "",
-        N_("New members and partners 2018–2020"),
-        N_(
+        gettext_noop("New members and partners 2018–2020"),
+        gettext_noop(
             "The portal's records know the join date only of the members approved in 2019–2020; "
             "the others are counted in every year, so the growth they give is lower."
         ),
@@ -143,9 +143,9 @@ FIGURES_2020 = [
         14,
         "count",
         "exact",
-        N_("new local governments"),
+        gettext_noop("new local governments"),
         "",
-        N_("New members and partners: 2020 member growth"),
+        gettext_noop("New members and partners: 2020 member growth"),
         "",
     ),
     (
@@ -154,9 +154,9 @@ FIGURES_2020 = [
         7,
         "count",
         "exact",
-        N_("new corporations"),
+        gettext_noop("new corporations"),
         "",
-        N_("New members and partners: 2020 member growth"),
+        gettext_noop("New members and partners: 2020 member growth"),
         "",
     ),
     (
@@ -165,9 +165,9 @@ FIGURES_2020 = [
         5,
         "count",
         "exact",
-        N_("new institutions"),
+        gettext_noop("new institutions"),
         "",
-        N_("New members and partners: 2020 member growth"),
+        gettext_noop("New members and partners: 2020 member growth"),
         "",
     ),
     (
@@ -176,9 +176,9 @@ FIGURES_2020 = [
         10,
         "percent",
         "exact",
-        N_("local governments, by the new members"),
+        gettext_noop("local governments, by the new members"),
         "",
-        N_("New members and partners: 2020 member growth"),
+        gettext_noop("New members and partners: 2020 member growth"),
         "",
     ),
     (
@@ -187,10 +187,10 @@ FIGURES_2020 = [
         26,
         "percent",
         "exact",
-        N_("corporations, by the new members"),
+        gettext_noop("corporations, by the new members"),
         "",
-        N_("New members and partners: 2020 member growth"),
-        N_(
+        gettext_noop("New members and partners: 2020 member growth"),
+        gettext_noop(
             "The portal's records hold only the 7 new corporations, so they cannot compute this "
             "growth."
         ),
@@ -201,10 +201,10 @@ FIGURES_2020 = [
         35,
         "percent",
         "exact",
-        N_("institutions, by the new members"),
+        gettext_noop("institutions, by the new members"),
         "",
-        N_("New members and partners: 2020 member growth"),
-        N_(
+        gettext_noop("New members and partners: 2020 member growth"),
+        gettext_noop(
             "The portal's records hold only the 5 new institutions, so they cannot compute this "
             "growth."
         ),
@@ -215,9 +215,9 @@ FIGURES_2020 = [
         2,
         "count",
         "exact",
-        N_("MOU partners"),
+        gettext_noop("MOU partners"),
         "",
-        N_("New members and partners: MOU partners"),
+        gettext_noop("New members and partners: MOU partners"),
         "",
     ),
     (
@@ -226,9 +226,9 @@ FIGURES_2020 = [
         5,
         "count",
         "exact",
-        N_("regional offices"),
+        gettext_noop("regional offices"),
         "",
-        N_("About WeGO"),
+        gettext_noop("About WeGO"),
         "",
     ),
     (
@@ -237,9 +237,9 @@ FIGURES_2020 = [
         50,
         "count",
         "exact",
-        N_("founding member cities"),
+        gettext_noop("founding member cities"),
         "",
-        N_("About WeGO"),
+        gettext_noop("About WeGO"),
         "",
     ),
     (
@@ -248,9 +248,9 @@ FIGURES_2020 = [
         331,
         "count",
         "exact",
-        N_("participants in the online EXCOM 2020"),
+        gettext_noop("participants in the online EXCOM 2020"),
         "",
-        N_("EXCOM meeting"),
+        gettext_noop("EXCOM meeting"),
         "",
     ),
     (
@@ -259,9 +259,9 @@ FIGURES_2020 = [
         124,
         "count",
         "exact",
-        N_("local governments, corporations and institutions represented at EXCOM 2020"),
+        gettext_noop("local governments, corporations and institutions represented at EXCOM 2020"),
         "",
-        N_("EXCOM meeting"),
+        gettext_noop("EXCOM meeting"),
         "",
     ),
     (
@@ -270,9 +270,9 @@ FIGURES_2020 = [
         24,
         "count",
         "exact",
-        N_("session speakers at EXCOM 2020"),
+        gettext_noop("session speakers at EXCOM 2020"),
         "",
-        N_("EXCOM meeting"),
+        gettext_noop("EXCOM meeting"),
         "",
     ),
     (
@@ -281,9 +281,9 @@ FIGURES_2020 = [
         924,
         "count",
         "exact",
-        N_("viewers of the EXCOM 2020 broadcast"),
+        gettext_noop("viewers of the EXCOM 2020 broadcast"),
         "",
-        N_("EXCOM meeting"),
+        gettext_noop("EXCOM meeting"),
         "",
     ),
     (
@@ -292,9 +292,9 @@ FIGURES_2020 = [
         2500,
         "count",
         "exact",
-        N_("people took part in eleven webinars"),
+        gettext_noop("people took part in eleven webinars"),
         "",
-        N_("Greetings from the President of WeGO"),
+        gettext_noop("Greetings from the President of WeGO"),
         "",
     ),
     (
@@ -303,9 +303,9 @@ FIGURES_2020 = [
         100,
         "count",
         "about",
-        N_("members completed the online smart city capacity-building training"),
+        gettext_noop("members completed the online smart city capacity-building training"),
         "",
-        N_("Greetings from the President of WeGO"),
+        gettext_noop("Greetings from the President of WeGO"),
         "",
     ),
     (
@@ -314,9 +314,9 @@ FIGURES_2020 = [
         141,
         "count",
         "exact",
-        N_("participants, Smart Health Responder webinar part 1 (May)"),
+        gettext_noop("participants, Smart Health Responder webinar part 1 (May)"),
         "",
-        N_("Smart Health Responder"),
+        gettext_noop("Smart Health Responder"),
         "",
     ),
     (
@@ -325,9 +325,9 @@ FIGURES_2020 = [
         145,
         "count",
         "exact",
-        N_("participants, Smart Health Responder webinar part 2 (July)"),
+        gettext_noop("participants, Smart Health Responder webinar part 2 (July)"),
         "",
-        N_("Smart Health Responder"),
+        gettext_noop("Smart Health Responder"),
         "",
     ),
     (
@@ -336,9 +336,9 @@ FIGURES_2020 = [
         120,
         "count",
         "exact",
-        N_("participants, Smart Health Responder webinar part 3 (November)"),
+        gettext_noop("participants, Smart Health Responder webinar part 3 (November)"),
         "",
-        N_("Smart Health Responder"),
+        gettext_noop("Smart Health Responder"),
         "",
     ),
     (
@@ -347,9 +347,9 @@ FIGURES_2020 = [
         480,
         "count",
         "exact",
-        N_("registrants of the WeGO-NIA-AfDB joint online course"),
+        gettext_noop("registrants of the WeGO-NIA-AfDB joint online course"),
         "",
-        N_("Quarter 4"),
+        gettext_noop("Quarter 4"),
         "",
     ),
     (
@@ -358,9 +358,9 @@ FIGURES_2020 = [
         100,
         "count",
         "more_than",
-        N_("viewers of the NEASCN online pre-workshop"),
+        gettext_noop("viewers of the NEASCN online pre-workshop"),
         "",
-        N_("Northeast Asia Smart Cities Network"),
+        gettext_noop("Northeast Asia Smart Cities Network"),
         "",
     ),
     (
@@ -369,9 +369,9 @@ FIGURES_2020 = [
         7,
         "count",
         "exact",
-        N_("experts on the 2030 Masterplan advisory board"),
+        gettext_noop("experts on the 2030 Masterplan advisory board"),
         "",
-        N_("2030 Masterplan"),
+        gettext_noop("2030 Masterplan"),
         "",
     ),
 ]

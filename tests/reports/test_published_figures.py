@@ -87,7 +87,7 @@ def test_numbers_page_shows_published_figures_then_the_records(client, wego_data
     html = client.get(NUMBERS_URL).content.decode()
 
     published = html.index("Published by WeGO (2020)")
-    records = html.index("In the portal&#x27;s records</h2>")
+    records = html.index("In the portal's records</h2>")
     assert published < records
     assert '<span class="stat__number">209</span> members' in html
     assert '<span class="stat__number">+39%</span> members since 2018' in html
@@ -148,3 +148,28 @@ def test_a_corporation_loaded_without_a_country_gets_it_on_the_next_load(db):
     assert Organization.objects.filter(name="WeavAir").count() == 1
     earlier.refresh_from_db()
     assert (earlier.country.code, earlier.region) == ("CA", "americas")
+
+
+def test_the_secretariat_edits_published_figures_in_the_back_office(client, secretariat, wego_data):
+    from django.urls import reverse
+
+    figure = PublishedFigure.objects.get(key="members", year=2020)
+    client.force_login(secretariat)
+
+    listing = client.get(reverse("admin:reports_publishedfigure_changelist"))
+    change = client.get(reverse("admin:reports_publishedfigure_change", args=[figure.pk]))
+
+    assert listing.status_code == 200 and "209" in listing.content.decode()
+    assert change.status_code == 200 and 'name="label_ko"' in change.content.decode()
+
+
+def test_other_staff_cannot_open_the_published_figures(client, wego_data):
+    from django.urls import reverse
+
+    from tests.factories.accounts import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get(reverse("admin:reports_publishedfigure_changelist"))
+
+    assert response.status_code == 403
