@@ -31,12 +31,16 @@ from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
 
 from wego_portal.i18n import path_in_language
+from wego_portal.observability.request_id import HEADER as REQUEST_ID_HEADER
+from wego_portal.observability.request_id import bound as bound_request_id
+from wego_portal.observability.request_id import current_request_id
 
 from .digest import digest_items_for
 from .enums import NotificationState
 from .kinds import NotificationKind, get_kind
 from .models import Notification, NotificationPreference
 from .rendering import absolute_url, render_notification
+from .selectors import unread_counts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -140,15 +144,26 @@ def _about_fields(about: Model | None) -> dict[str, Any]:
     return {"content_type": ContentType.objects.get_for_model(about), "object_id": about.pk}
 
 
-def _enqueue_delivery(notification_ids: Sequence[int]) -> None:
+def _enqueue_delivery(notification_ids: Sequence[int], request_id: str = "") -> None:
     """Publish the delivery task(s); a broker that is down only delays delivery.
 
     Runs after commit. If publishing fails the rows stay "queued" and ``outbox_sweep``
-    re-publishes them within a few minutes, so the caller's request does not fail.
+    re-publishes them within a few minutes, so the caller's request does not fail. The tasks
+    carry ``request_id`` (the request that queued the rows) in their headers.
     """
     from .tasks import deliver_batch_task, deliver_notification_task
 
     ids = list(notification_ids)
+    with bound_request_id(request_id or current_request_id()):
+        _publish_delivery(ids, deliver_notification_task, deliver_batch_task)
+
+
+def _after_commit_enqueue(notification_ids: Sequence[int]) -> None:
+    """Publish after commit, under the id of the request (or task) that queued the rows."""
+    transaction.on_commit(partial(_enqueue_delivery, list(notification_ids), current_request_id()))
+
+
+def _publish_delivery(ids: list[int], deliver_notification_task, deliver_batch_task) -> None:
     try:
         if len(ids) == 1:
             deliver_notification_task.delay(ids[0])
@@ -254,7 +269,7 @@ def _notification_get_or_create(
         return existing, False
 
     if notification.email:
-        transaction.on_commit(partial(_enqueue_delivery, [notification.pk]))
+        _after_commit_enqueue([notification.pk])
     return notification, True
 
 
@@ -294,6 +309,8 @@ def notification_create(
         url=url,
         language=language,
     )
+    if _created:
+        unread_counts_changed([notification.recipient_id])
     return notification
 
 
@@ -398,9 +415,10 @@ def notification_create_bulk(
             .order_by("pk")
             .values_list("pk", "email")
         )
+    unread_counts_changed(entries[key].user.pk for key in new_keys if entries[key].user)
     to_send = [pk for pk, email in created if email]
     for start in range(0, len(to_send), batch_size):
-        transaction.on_commit(partial(_enqueue_delivery, to_send[start : start + batch_size]))
+        _after_commit_enqueue(to_send[start : start + batch_size])
     return [pk for pk, _email in created]
 
 
@@ -415,14 +433,17 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         notification.read_at = now
+        unread_counts_changed([user.pk])
     return notification
 
 
 def notification_mark_all_read(*, user) -> int:
     """Mark every unread notice of ``user`` as read; return how many were unread."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread_counts_changed([user.pk])
+    return marked
 
 
 @transaction.atomic
@@ -464,7 +485,7 @@ def notification_retry(*, notification: Notification) -> Notification:
     if not updated:
         raise NotificationError("Only a failed notification can be sent again.")
     notification.refresh_from_db()
-    transaction.on_commit(partial(_enqueue_delivery, [notification.pk]))
+    _after_commit_enqueue([notification.pk])
     return notification
 
 
@@ -590,7 +611,8 @@ def email_message_for(notification: Notification) -> EmailMultiAlternatives:
     """The e-mail for a row: plain text with an HTML alternative.
 
     ``X-WeGO-Notification`` carries the idempotency key and the Message-ID is derived from the
-    row, so a message resent after a crash is recognisably the same message.
+    row, so a message resent after a crash is recognisably the same message. ``X-Request-ID``
+    names the request (or task) that caused the delivery, as in the log lines.
     """
     address = notification.address
     if not address:
@@ -606,6 +628,9 @@ def email_message_for(notification: Notification) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
+    if request_id := current_request_id():
+        # The request (or task) that caused the message: its log lines carry the same id.
+        message.extra_headers[REQUEST_ID_HEADER] = request_id
     message.attach_alternative(notification.body_html, "text/html")
     return message
 

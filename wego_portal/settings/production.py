@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
     ALLOWED_HOSTS,
+    AWS_PRIVATE_STORAGE_BUCKET_NAME,
+    AWS_STORAGE_BUCKET_NAME,
     CACHE_URL,
     DATABASES,
     DEBUG,
@@ -50,12 +52,21 @@ elif REDIS_URL and same_redis_database(REDIS_URL, CACHE_URL):
         "CACHE_URL must not name the broker's Redis database (REDIS_URL): clearing or evicting "
         "the cache would drop queued tasks"
     )
+if AWS_STORAGE_BUCKET_NAME and (
+    not AWS_PRIVATE_STORAGE_BUCKET_NAME
+    or AWS_PRIVATE_STORAGE_BUCKET_NAME == AWS_STORAGE_BUCKET_NAME
+):
+    _problems.append(
+        "AWS_PRIVATE_STORAGE_BUCKET_NAME must name a second bucket: private files never share "
+        "the public media bucket"
+    )
 if _problems:
     raise ImproperlyConfigured("Production settings incomplete: " + "; ".join(_problems) + ".")
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and scrapers talk to a node directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
