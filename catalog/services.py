@@ -410,7 +410,10 @@ def _project_from_application(
     existing = Project.objects.filter(application=application).first()
     if existing is not None:
         return existing
-    if application.kind != ApplicationKind.PROJECT_IMPLEMENTER or application.status not in statuses:
+    if (
+        application.kind != ApplicationKind.PROJECT_IMPLEMENTER
+        or application.status not in statuses
+    ):
         raise CatalogError(_("Only completed Project Implementer projects can be added."))
     application = (
         Application.objects.select_related("organization", "call")
@@ -426,9 +429,7 @@ def _project_from_application(
     # report's own sentence (the note of the transition that recorded it).
     recorded_note = ""
     if application.submitted_at is None and not (details and details.summary):
-        last = (
-            ApplicationTransition.objects.filter(application=application).order_by("-at").first()
-        )
+        last = ApplicationTransition.objects.filter(application=application).order_by("-at").first()
         recorded_note = last.note if last else ""
 
     def build():
