@@ -379,6 +379,9 @@ if OBJECT_STORAGE:
         )
     )
     MEDIA_ORIGIN = media_origin(AWS_S3_ENDPOINT_URL, AWS_STORAGE_BUCKET_NAME, AWS_S3_CUSTOM_DOMAIN)
+# `manage.py backup`: where backups go and how many are kept (see README, "Backups").
+BACKUP_DIR = env.str("BACKUP_DIR", default=str(BASE_DIR / "backups"))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
@@ -528,8 +531,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "wego_portal.api.error_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "wego_portal.api.AnonRateThrottle",
+        "wego_portal.api.UserRateThrottle",
         "wego_portal.api.WriteRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
