@@ -262,15 +262,19 @@ def members_by_country() -> list[dict]:
 
 
 def offices_with_counts() -> QuerySet[Office]:
-    return Office.objects.annotate(
-        member_count=Count(
-            "organizations",
-            filter=Q(
-                organizations__status=OrganizationStatus.ACTIVE,
-                organizations__relationship=Relationship.MEMBER,
-            ),
+    return (
+        Office.objects.annotate(
+            member_count=Count(
+                "organizations",
+                filter=Q(
+                    organizations__status=OrganizationStatus.ACTIVE,
+                    organizations__relationship=Relationship.MEMBER,
+                ),
+            )
         )
-    ).order_by("kind", "opened_year", "name")
+        .select_related("approval_decision")
+        .order_by("kind", "opened_year", "name")
+    )
 
 
 def network_figures() -> dict:

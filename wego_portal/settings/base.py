@@ -531,8 +531,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "wego_portal.api.error_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "wego_portal.api.AnonRateThrottle",
+        "wego_portal.api.UserRateThrottle",
         "wego_portal.api.WriteRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
