@@ -32,4 +32,4 @@ RUN useradd --system --uid 10001 --create-home wego \
 USER wego
 
 EXPOSE 8000
-CMD ["gunicorn", "wego_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "wego_portal.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -3,8 +3,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from knox.settings import CONSTANTS
 
+from . import services
+from .models import ApiTokenName
+
 
 class ApiTokenForm(forms.Form):
+    """A new token's name and expiry; the name is checked against the user's other tokens."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=ApiTokenName.MAX_LENGTH,
+        help_text=_(
+            "What the token is for, such as “Directory sync script”: the list of your tokens "
+            "shows it, so you know which one to revoke."
+        ),
+    )
     EXPIRY_CHOICES = [
         ("30", _("30 days")),
         ("90", _("90 days")),
@@ -19,6 +32,14 @@ class ApiTokenForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("A token that expires limits the harm if it leaks."),
     )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["name"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean_name(self) -> str:
+        return services.api_token_name_clean(user=self.user, name=self.cleaned_data["name"])
 
 
 class ApiTokenRevokeForm(forms.Form):

@@ -99,3 +99,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ApiTokenName(models.Model):
+    """The name a person gives one of their personal API tokens (django-rest-knox's token row
+    has none); deleted with the token when it is revoked."""
+
+    MAX_LENGTH = 60
+
+    token = models.OneToOneField(
+        "knox.AuthToken",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="name_record",
+        verbose_name=_("token"),
+    )
+    name = models.CharField(_("name"), max_length=MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("API token name")
+        verbose_name_plural = _("API token names")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,10 +1,13 @@
 """Account operations shared by the membership workflow, invitations and the demo data."""
 
 import datetime
+import unicodedata
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import User
 
@@ -49,23 +52,55 @@ def user_get_or_create_verified(
     return user, created
 
 
-def api_token_create(*, user: User, expires_in_days: int | None) -> tuple[object, str]:
-    """A personal API token for ``user``; returns the record and the secret, shown only once.
+def api_token_name_clean(*, user: User, name: str) -> str:
+    """The token name ``name`` as stored: trimmed, 1 to 60 printable characters, not the name
+    of another of ``user``'s tokens (ignoring case). Raises ``ValidationError`` otherwise."""
+    from .models import ApiTokenName
 
-    The secret is stored hashed (django-rest-knox): nobody can read it back later.
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Give the token a name."), code="required")
+    if len(name) > ApiTokenName.MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the name to %(max)d characters.") % {"max": ApiTokenName.MAX_LENGTH},
+            code="max_length",
+        )
+    if any(unicodedata.category(char).startswith("C") for char in name):
+        raise ValidationError(_("The name cannot contain control characters."), code="invalid")
+    if ApiTokenName.objects.filter(token__user=user, name__iexact=name).exists():
+        raise ValidationError(
+            _("You already have a token named “%(name)s”: choose another name.") % {"name": name},
+            code="duplicate",
+        )
+    return name
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, expires_in_days: int | None) -> tuple[object, str]:
+    """A personal API token for ``user`` named ``name``; returns the record and the secret,
+    shown only once.
+
+    The secret is stored hashed (django-rest-knox): nobody can read it back later. The name
+    is checked by ``api_token_name_clean`` (``ValidationError``). Side effects: the token row
+    and its ``ApiTokenName``.
     """
     from knox.models import AuthToken
 
+    from .models import ApiTokenName
+
+    name = api_token_name_clean(user=user, name=name)
     expiry = datetime.timedelta(days=expires_in_days) if expires_in_days else None
-    return AuthToken.objects.create(user=user, expiry=expiry)
+    token, secret = AuthToken.objects.create(user=user, expiry=expiry)
+    ApiTokenName.objects.create(token=token, name=name)
+    return token, secret
 
 
 def api_token_revoke(*, user: User, token_key: str) -> bool:
     """Revoke one of ``user``'s tokens; another user's token is simply not found."""
     from knox.models import AuthToken
 
-    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
-    return bool(deleted)
+    _total, deleted = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return bool(deleted.get(AuthToken._meta.label))
 
 
 def _known_language(code: str | None) -> str:
@@ -95,5 +130,5 @@ def api_tokens_revoke_all(*, user: User) -> int:
     """
     from knox.models import AuthToken
 
-    deleted, _ = AuthToken.objects.filter(user=user).delete()
-    return deleted
+    _total, deleted = AuthToken.objects.filter(user=user).delete()
+    return deleted.get(AuthToken._meta.label, 0)

@@ -1,6 +1,7 @@
 from allauth.account.views import LoginView, PasswordResetView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -89,7 +90,7 @@ def account_overview(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The caller's personal API tokens: create (secret shown once) and revoke."""
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST or None, user=request.user)
     new_secret = None
     if request.method == "POST" and "revoke" in request.POST:
         revoke = ApiTokenRevokeForm(request.POST)
@@ -100,13 +101,24 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         return redirect("api_tokens")
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in_days"]
-        _token, new_secret = services.api_token_create(
-            user=request.user, expires_in_days=int(days) if days else None
-        )
-        form = ApiTokenForm()
-    tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
+        try:
+            _token, new_secret = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=int(days) if days else None,
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            form = ApiTokenForm(user=request.user)
+    tokens = (
+        AuthToken.objects.filter(user=request.user)
+        .select_related("name_record")
+        .order_by("-created")
+    )
     return render(
         request,
         "account/api_tokens.html",
         {"form": form, "tokens": tokens, "new_secret": new_secret, "now": timezone.now()},
+        status=400 if form.errors else 200,
     )

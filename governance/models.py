@@ -629,6 +629,11 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("The governance audit log is append-only.")
 
+    def redact_actor_email(self, email: str) -> int:
+        """Blank the e-mail address of an erased person (the one change the log allows; the
+        actor id stays, pointing at the anonymized account)."""
+        return models.QuerySet.update(self.filter(actor_email__iexact=email), actor_email="")
+
 
 class AuditEntry(models.Model):
     """One action on governance records. Append-only (also enforced by a database trigger on

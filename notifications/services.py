@@ -37,6 +37,9 @@ from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
 
 from wego_portal.i18n import path_in_language
+from wego_portal.observability.request_id import HEADER as REQUEST_ID_HEADER
+from wego_portal.observability.request_id import bound as bound_request_id
+from wego_portal.observability.request_id import current_request_id
 
 from .context import StaleContext, dump_context, load, objects_cache
 from .digest import digest_items_for
@@ -175,15 +178,26 @@ def _about_fields(about: Model | None) -> dict[str, Any]:
     return {"content_type": ContentType.objects.get_for_model(about), "object_id": about.pk}
 
 
-def _enqueue_delivery(notification_ids: Sequence[int]) -> None:
+def _enqueue_delivery(notification_ids: Sequence[int], request_id: str = "") -> None:
     """Publish the delivery task(s); a broker that is down only delays delivery.
 
     Runs after commit. If publishing fails the rows stay "queued" and ``outbox_sweep``
-    re-publishes them within a few minutes, so the caller's request does not fail.
+    re-publishes them within a few minutes, so the caller's request does not fail. The tasks
+    carry ``request_id`` (the request that queued the rows) in their headers.
     """
     from .tasks import deliver_batch_task, deliver_notification_task
 
     ids = list(notification_ids)
+    with bound_request_id(request_id or current_request_id()):
+        _publish_delivery(ids, deliver_notification_task, deliver_batch_task)
+
+
+def _after_commit_enqueue(notification_ids: Sequence[int]) -> None:
+    """Publish after commit, under the id of the request (or task) that queued the rows."""
+    transaction.on_commit(partial(_enqueue_delivery, list(notification_ids), current_request_id()))
+
+
+def _publish_delivery(ids: list[int], deliver_notification_task, deliver_batch_task) -> None:
     try:
         if len(ids) == 1:
             deliver_notification_task.delay(ids[0])
@@ -291,7 +305,7 @@ def _notification_get_or_create(
         return existing, False
 
     if notification.email:
-        transaction.on_commit(partial(_enqueue_delivery, [notification.pk]))
+        _after_commit_enqueue([notification.pk])
     return notification, True
 
 
@@ -440,7 +454,7 @@ def notification_create_bulk(
         )
     to_send = [pk for pk, email in created if email]
     for start in range(0, len(to_send), batch_size):
-        transaction.on_commit(partial(_enqueue_delivery, to_send[start : start + batch_size]))
+        _after_commit_enqueue(to_send[start : start + batch_size])
     return [pk for pk, _email in created]
 
 
@@ -504,7 +518,7 @@ def notification_retry(*, notification: Notification) -> Notification:
     if not updated:
         raise NotificationError("Only a failed notification can be sent again.")
     notification.refresh_from_db()
-    transaction.on_commit(partial(_enqueue_delivery, [notification.pk]))
+    _after_commit_enqueue([notification.pk])
     return notification
 
 
@@ -673,7 +687,8 @@ def email_message_for(notification: Notification) -> EmailMultiAlternatives:
     """The e-mail for a row: plain text with an HTML alternative.
 
     ``X-WeGO-Notification`` carries the idempotency key and the Message-ID is derived from the
-    row, so a message resent after a crash is recognisably the same message.
+    row, so a message resent after a crash is recognisably the same message. ``X-Request-ID``
+    names the request (or task) that caused the delivery, as in the log lines.
     """
     address = notification.address
     if not address:
@@ -689,6 +704,9 @@ def email_message_for(notification: Notification) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
+    if request_id := current_request_id():
+        # The request (or task) that caused the message: its log lines carry the same id.
+        message.extra_headers[REQUEST_ID_HEADER] = request_id
     message.attach_alternative(notification.body_html, "text/html")
     return message
 

@@ -54,6 +54,13 @@ PERSONAL: tuple[Entry, ...] = (
         SELF,
     ),
     Entry(
+        "accounts.ApiTokenName",
+        ("name",),
+        _("Letting a person tell their API tokens apart, to revoke the right one."),
+        _("Until the token is revoked or the account is deleted."),
+        SELF,
+    ),
+    Entry(
         "sessions.Session",
         ("session_data",),
         _("Keeping a person signed in."),
@@ -109,6 +116,20 @@ PERSONAL: tuple[Entry, ...] = (
         _("The history of a member's record."),
         _("While the organization is a member."),
         OFFICE,
+    ),
+    Entry(
+        "governance.AuditEntry",
+        ("actor_email",),
+        _("Accountability: who changed which record and decision, from what to what."),
+        _("Permanently, as the record of the governing bodies; blanked when a person is erased."),
+        SECRETARIAT,
+    ),
+    Entry(
+        "governance.Candidate",
+        ("person_name",),
+        _("Elections of the governing bodies: the representative an organization names."),
+        _("Permanently, as the record of the governing bodies."),
+        _("everyone (public election results)"),
     ),
     Entry(
         "programs.SolutionFinderDetails",
@@ -261,11 +282,11 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
         "WeGO's offices and their shared contact details",
     ),
     "members.Organization": (
-        ("name", "logo", "logo_thumbnail", "description", "sort_name"),
+        ("name", "native_name", "logo", "logo_thumbnail", "description", "sort_name"),
         "a member organization's public profile",
     ),
     "members.HistoricalOrganization": (
-        ("name", "logo", "description"),
+        ("name", "native_name", "logo", "description"),
         "history of a member's public profile",
     ),
     "programs.SmartCityArea": (("name",), "WeGO's programme vocabulary"),
@@ -329,6 +350,16 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
         "a city's public project",
     ),
     "catalog.ProjectImage": (("image", "thumbnail"), "pictures of a city's project"),
+    "governance.Body": (("name", "description"), "WeGO's governing bodies"),
+    "governance.Seat": (("note",), "a seat on a governing body"),
+    "governance.Meeting": (
+        ("title", "host_name", "summary", "minutes"),
+        "the governing bodies' meetings and approved minutes",
+    ),
+    "governance.AgendaItem": (("title", "description"), "a meeting's agenda"),
+    "governance.MeetingDocument": (("title", "file"), "a meeting's documents"),
+    "governance.Resolution": (("title", "text"), "the governing bodies' resolutions"),
+    "governance.Decision": (("summary", "action_note"), "the governing bodies' decisions"),
 }
 
 _NAMED = re.compile(
@@ -357,9 +388,9 @@ def uncovered_fields() -> list[str]:
     missing = []
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
-            if may_hold_personal_data(field) and field.name not in covered.get(
-                model._meta.label, set()
-            ):
+            # A translation (name_ko …) is covered by the field it translates.
+            name = getattr(getattr(field, "translated_field", None), "name", field.name)
+            if may_hold_personal_data(field) and name not in covered.get(model._meta.label, set()):
                 missing.append(f"{model._meta.label}.{field.name}")
     return missing
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from events.models import EventRegistration
+from governance.models import AuditEntry as GovernanceAuditEntry
 from health.models import Inquiry
 from members.enums import ApplicationStatus as JoinStatus
 from members.models import MembershipApplication
@@ -112,8 +113,12 @@ def _collect(export: DataExport) -> tuple[dict, list[tuple[str, object]]]:
             (f"files/attachments/{a.pk}-{PurePath(a.file.name).name}", a.file) for a in attachments
         ]
         data["api_tokens"] = [
-            {"created": token.created, "expiry": token.expiry}
-            for token in user.auth_token_set.all()
+            {
+                "name": getattr(getattr(token, "name_record", None), "name", ""),
+                "created": token.created,
+                "expiry": token.expiry,
+            }
+            for token in user.auth_token_set.select_related("name_record")
         ]
         registrations = EventRegistration.objects.filter(Q(user=user) | Q(email__iexact=email))
         notifications = Notification.objects.filter(Q(recipient=user) | Q(to_email__iexact=email))
@@ -283,6 +288,7 @@ def _redact_text(email: str, name: str) -> None:
                 object_repr=entry.object_repr,
             )
     LogEntry.objects.filter(actor_email__iexact=email).update(actor_email="")
+    GovernanceAuditEntry.objects.redact_actor_email(email)
     for needle in needles:
         AdminLogEntry.objects.filter(object_repr__icontains=needle).update(object_repr=ERASED)
         AdminLogEntry.objects.filter(change_message__icontains=needle).update(change_message="")

@@ -7,6 +7,8 @@ class WegoPortalConfig(AppConfig):
 
     def ready(self) -> None:
         plain_querysets_for_translated_models()
+        # Task metrics, task log lines and the request id inside workers (signal handlers).
+        from .observability import celery  # noqa: F401
 
 
 def plain_querysets_for_translated_models() -> None:

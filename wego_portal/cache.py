@@ -28,6 +28,8 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from wego_portal.observability.metrics import count_cache_lookup
+
 logger = logging.getLogger(__name__)
 
 #: Seconds an entry written to the fallback lives at most.
@@ -189,13 +191,20 @@ class ResilientRedisCache(RedisCache):
         )
 
     def get(self, key, default=None, version=None):
-        return self._call("get", None, key, default=default, version=version)
+        missing = object()
+        value = self._call("get", None, key, default=missing, version=version)
+        hit = value is not missing
+        count_cache_lookup(hits=int(hit), misses=int(not hit))
+        return value if hit else default
 
     def delete(self, key, version=None):
         return self._call("delete", None, key, version=version)
 
     def get_many(self, keys, version=None):
-        return self._call("get_many", None, keys, version=version)
+        keys = list(keys)
+        found = self._call("get_many", None, keys, version=version)
+        count_cache_lookup(hits=len(found), misses=len(keys) - len(found))
+        return found
 
     def has_key(self, key, version=None):
         return self._call("has_key", None, key, version=version)

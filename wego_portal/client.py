@@ -40,6 +40,8 @@ class ClientAddressFilter(logging.Filter):
     """Adds ``client`` to every log record: the request's client address, or "-"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "client", None):
+            return True  # given by the caller (the request log line)
         request = getattr(record, "request", None)
         address = client_address(request) if isinstance(request, HttpRequest) else ""
         record.client = address or "-"

@@ -5,9 +5,17 @@
   are still served (uncached, with a per-process fallback cache) and notifications wait in
   the outbox, so a load balancer keeps the node in rotation while monitoring sees the outage;
 - the database is down: ``503 {"status": "down", "down": ["database", ...]}``.
+
+For orchestrators and load balancers: ``/healthz/live`` (liveness: the process answers, no
+dependency asked, so a database outage never restarts every node) and ``/healthz/ready``
+(readiness: database, cache, broker and file storage). A node is taken out of rotation (503)
+only when it cannot serve pages at all: the database or the file storage is down. A cache or
+broker outage hits every node alike, so it is reported as "degraded" with 200 and the node
+keeps serving (uncached pages, notifications waiting in the outbox).
 """
 
 import logging
+import os
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,15 +57,44 @@ def _check_broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
+def _check_one_storage(alias: str) -> None:
+    from django.core.files.storage import storages
+
+    storage = storages[alias]
+    bucket_name = getattr(storage, "bucket_name", None)
+    if bucket_name:
+        # Object storage: the bucket answers with our credentials.
+        storage.connection.meta.client.head_bucket(Bucket=bucket_name)
+        return
+    location = getattr(storage, "location", None)
+    if location is None:
+        return
+    # A local folder is created on the first upload: it, or the folder above, must be writable.
+    folder = str(location)
+    while not os.path.exists(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise RuntimeError(f"{alias} storage folder {folder} is not a writable folder")
+
+
+def _check_storage() -> None:
+    for alias in ("default", "private"):
+        _check_one_storage(alias)
+
+
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+#: The readiness probe asks about the file storage too.
+READY_CHECKS = {**CHECKS, "storage": _check_storage}
 #: Without these the portal cannot serve at all; without the others it serves degraded.
 ESSENTIAL = {"database"}
 
 
-def run_checks() -> dict:
+def run_checks(checks: dict | None = None, essential: set | None = None) -> dict:
     """Each check's state ("ok", "down", or "eager" for an absent broker) and the overall one."""
+    checks = CHECKS if checks is None else checks
+    essential = ESSENTIAL if essential is None else essential
     results = {}
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         try:
             check()
         except Exception as exc:  # any failure means "down"; the reason goes to the log
@@ -69,7 +106,7 @@ def run_checks() -> dict:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         results["broker"] = "eager"
     body: dict = {"status": "ok", "checks": results}
-    if set(down) & ESSENTIAL:
+    if set(down) & essential:
         body.update(status="down", down=down)
     elif down:
         body.update(status="degraded", degraded=down)
@@ -87,6 +124,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """For monitoring: the checks as JSON; 503 when the database is down, 200 "degraded"
     when only the cache or the broker is."""
     body = run_checks()
+    return JsonResponse(body, status=_http_status(body))
+
+
+@never_cache
+@require_GET
+def liveness(request: HttpRequest) -> JsonResponse:
+    """The process answers requests; no dependency is asked."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readiness(request: HttpRequest) -> JsonResponse:
+    """Whether this node should receive traffic: 503 when the database or the storage is down."""
+    body = run_checks(READY_CHECKS, ESSENTIAL | {"storage"})
     return JsonResponse(body, status=_http_status(body))
 
 

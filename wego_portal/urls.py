@@ -12,8 +12,9 @@ from accounts.views import (
     api_tokens,
 )
 
-from .health import healthz, status_page
+from .health import healthz, liveness, readiness, status_page
 from .i18n import set_language
+from .observability.metrics import metrics_view
 from .ratelimits import too_many_requests
 from .views import HomeView, favicon
 
@@ -33,10 +34,13 @@ def handler429(request):
     return too_many_requests(request)
 
 
-# Not translated: the health check, the language switcher and the API (whose texts follow
+# Not translated: the health checks, the metrics, the language switcher and the API (whose texts follow
 # Accept-Language).
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", liveness, name="healthz_live"),
+    path("healthz/ready", readiness, name="healthz_ready"),
+    path("metrics", metrics_view, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("wego_portal.api_urls")),

@@ -3,8 +3,9 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import translation
 
-from accounts.devices import device_label
+from accounts.devices import device_label, location_label
 from tests.factories.accounts import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,13 @@ CHROME_ON_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request to a /ko/ page leaves Korean active in the thread; later tests read English."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
@@ -101,7 +109,52 @@ def test_sessions_are_named_by_browser_and_system(client, person):
 
     assert b"Chrome on Windows" in html
     assert b"Mozilla/5.0" not in html
-    assert b"Chrome on Windows, last active" in overview.content
+    assert b"Chrome on Windows, local network, last active" in overview.content
+
+
+def test_sessions_show_the_country_of_their_address(client, person):
+    client.post(
+        reverse("account_login"),
+        {"login": person.email, "password": PASSWORD},
+        HTTP_USER_AGENT=CHROME_ON_WINDOWS,
+        REMOTE_ADDR="223.130.195.200",  # an address registered in the Republic of Korea
+    )
+
+    html = client.get(
+        reverse("usersessions_list"),
+        HTTP_USER_AGENT=CHROME_ON_WINDOWS,
+        REMOTE_ADDR="223.130.195.200",
+    ).content.decode()
+    korean = client.get(
+        "/ko" + reverse("usersessions_list"),
+        HTTP_USER_AGENT=CHROME_ON_WINDOWS,
+        REMOTE_ADDR="223.130.195.200",
+    ).content.decode()
+
+    assert "<strong>Chrome on Windows</strong>, South Korea" in html
+    assert "대한민국" in korean
+
+
+@pytest.mark.parametrize(
+    ("ip", "place"),
+    [
+        ("223.130.195.200", "South Korea"),
+        ("202.90.128.1", "Philippines"),
+        ("2001:4860:4860::8888", "United States of America"),
+        ("::ffff:8.8.8.8", "United States of America"),
+        ("127.0.0.1", "local network"),
+        ("::1", "local network"),
+        ("192.168.1.20", "local network"),
+        ("10.4.0.7", "local network"),
+        ("fe80::1", "local network"),
+        ("100.64.0.1", ""),  # shared carrier address space: not the person's network, no country
+        ("", ""),
+        ("not an address", ""),
+    ],
+)
+def test_location_label(ip, place):
+    with translation.override("en"):
+        assert location_label(ip) == place
 
 
 @pytest.mark.parametrize(

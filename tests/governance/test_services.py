@@ -451,3 +451,23 @@ def test_audit_log_refuses_sql_updates_and_deletes(secretariat):
         ):
             cursor.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.action"
+
+
+@postgres_only
+def test_audit_log_allows_only_blanking_an_erased_persons_address(secretariat):
+    from django.db import DatabaseError
+
+    entry = services.audit("test.action", actor=secretariat)
+    for sql in (
+        "UPDATE governance_auditentry SET actor_email = 'forged@example.org' WHERE id = %s",
+        "UPDATE governance_auditentry SET actor_email = '', action = 'forged' WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
+    assert AuditEntry.objects.redact_actor_email(secretariat.email.upper()) == 1
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.actor_email, entry.action, entry.actor_id) == ("", "test.action", secretariat.pk)

@@ -9,6 +9,7 @@ from knox.models import AuthToken
 
 from accounts.models import User
 from events.models import EventRegistration
+from governance import services as governance_services
 from health.models import Inquiry
 from members.models import MembershipApplication
 from privacy.enums import ErasureState
@@ -36,6 +37,7 @@ def test_a_user_deleted_through_the_journey_leaves_no_trace(
     )
     InquiryFactory(email="editor@seoul.test", name="Kim Seoul")
     AuthToken.objects.create(user=seoul_editor)
+    governance_services.audit("delegate.named", actor=seoul_editor)  # append-only, yet blanked
     client.force_login(seoul_editor)
     client.get(reverse("privacy:my_data"))  # a tracked session (allauth's user sessions)
     assert tables_containing("editor@seoul.test")  # the scan does find what is there
