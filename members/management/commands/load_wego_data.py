@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 
 from members import services
@@ -32,8 +33,13 @@ def _rows(name: str):
 class Command(BaseCommand):
     help = "Load the built-in WeGO data set (offices, members, partners). Idempotent."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # Names are looked up and written in English (the base columns), whatever language
+        # the caller has active.
+        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+            self._load()
+
+    def _load(self):
         self._smart_city_areas()
         created = updated = 0
         offices = {}
