@@ -12,7 +12,6 @@ Every stage change is an ``EditionTransition`` row (who, when, from, to, note).
 import datetime
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +21,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from members.models import Organization
+from members.selectors import organization_people
 from notifications.services import notification_create, notification_create_bulk
 from wego_portal.files import normalised_image
+from wego_portal.links import absolute_url
 from wego_portal.permissions import require
 from wego_portal.stale_decisions import ChangedMeanwhile, check_expected_status
 
@@ -102,16 +103,8 @@ class EditionChangedMeanwhile(ResultsError, ChangedMeanwhile):
     )
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _organization_users(organization: Organization) -> list[User]:
-    return list(
-        User.objects.filter(organization_roles__organization=organization, is_active=True)
-        .order_by("email")
-        .distinct()
-    )
+    return list(organization_people(organization))
 
 
 # --- Entries -----------------------------------------------------------------------------------

@@ -15,28 +15,19 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
-from health.admin import StatusQueueFilter
-from health.forms import ReturnForm
 from wego_portal.admin import PortalModelAdmin, PortalTabularInline
 from wego_portal.files import validate_image
+from wego_portal.moderation.admin import ModerationAdminMixin, StatusQueueFilter
 
 from . import selectors, services
-from .enums import ProjectSource, ProjectStatus
+from .enums import ProjectSource
 from .models import Project, ProjectImage
-
-STATUS_CSS = {
-    ProjectStatus.DRAFT: "former",
-    ProjectStatus.PROPOSED: "pending",
-    ProjectStatus.PUBLISHED: "approved",
-    ProjectStatus.RETURNED: "rejected",
-}
 
 
 class ProjectStatusFilter(StatusQueueFilter):
-    choices_enum = ProjectStatus
     default = "all"
 
 
@@ -76,7 +67,18 @@ class ProjectImageInline(PortalTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TranslationAdmin, PortalModelAdmin):
+class ProjectAdmin(ModerationAdminMixin, TranslationAdmin, PortalModelAdmin):
+    moderation = services.CATALOG_MODERATION
+    published_message = ngettext_lazy(
+        "%(n)d project published in the catalog.",
+        "%(n)d projects published in the catalog.",
+        "n",
+    )
+    returned_message = ngettext_lazy(
+        "%(n)d project returned; the city was e-mailed your note.",
+        "%(n)d projects returned; the cities were e-mailed your note.",
+        "n",
+    )
     permission_names = {"view": "catalog.view_project_backoffice"}
     list_display = [
         "title",
@@ -96,18 +98,7 @@ class ProjectAdmin(TranslationAdmin, PortalModelAdmin):
     inlines = [ProjectImageInline]
     actions = ["publish", "return_to_city"]
     change_list_template = "admin/catalog/project/change_list.html"
-    readonly_fields = [
-        "status",
-        "moderation_note",
-        "public_link",
-        "source_link",
-        "created_by",
-        "proposed_at",
-        "proposed_by",
-        "decided_at",
-        "decided_by",
-        "published_at",
-    ]
+    readonly_fields = [*ModerationAdminMixin.moderation_readonly_fields, "source_link"]
     fieldsets = [
         (None, {"fields": ["status", "public_link", "moderation_note", "source", "source_link"]}),
         (
@@ -135,29 +126,12 @@ class ProjectAdmin(TranslationAdmin, PortalModelAdmin):
                 ]
             },
         ),
-        (
-            _("Record"),
-            {
-                "fields": [
-                    "created_by",
-                    "proposed_at",
-                    "proposed_by",
-                    "decided_at",
-                    "decided_by",
-                    "published_at",
-                ]
-            },
-        ),
+        (_("Record"), {"fields": ModerationAdminMixin.moderation_record_fields}),
     ]
     prepopulated_fields = {"slug": ["title"]}
 
     def get_changeform_initial_data(self, request):
         return {"source": ProjectSource.SECRETARIAT, **super().get_changeform_initial_data(request)}
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         """Images go through the services (re-encoding, thumbnails, file clean-up)."""
@@ -232,9 +206,6 @@ class ProjectAdmin(TranslationAdmin, PortalModelAdmin):
         except model.DoesNotExist:
             raise Http404 from None
 
-    def has_moderate_permission(self, request, obj=None):
-        return self.ask(request, "catalog.moderate_projects", obj)
-
     def publish_candidate_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_moderate_permission(request):
             raise PermissionDenied
@@ -245,20 +216,6 @@ class ProjectAdmin(TranslationAdmin, PortalModelAdmin):
     @admin.display(description=_("City"), ordering="city_name")
     def city_column(self, obj):
         return obj.city
-
-    @admin.display(description=_("Status"), ordering="status")
-    def status_column(self, obj):
-        return format_html(
-            '<strong class="status status--{}">{}</strong>',
-            STATUS_CSS.get(obj.status, "former"),
-            obj.get_status_display(),
-        )
-
-    @admin.display(description=_("Public page"))
-    def public_link(self, obj):
-        if not obj.pk or not obj.is_published:
-            return _("Not public")
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View on the site"))
 
     @admin.display(description=_("Source record"))
     def source_link(self, obj):
@@ -274,73 +231,6 @@ class ProjectAdmin(TranslationAdmin, PortalModelAdmin):
         except NoReverseMatch:
             return label
         return format_html('<a href="{}">{}</a>', url, label)
-
-    @admin.action(
-        description=_("Publish selected projects in the catalog"), permissions=["moderate"]
-    )
-    def publish(self, request, queryset):
-        done = 0
-        for project in queryset:
-            try:
-                services.catalog_project_publish(project=project, published_by=request.user)
-            except services.CatalogError as exc:
-                self.message_user(request, f"{project.title}: {exc}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(n)d project published in the catalog.",
-                    "%(n)d projects published in the catalog.",
-                    done,
-                )
-                % {"n": done},
-                messages.SUCCESS,
-            )
-
-    @admin.action(
-        description=_("Return selected projects to the city, with a note"),
-        permissions=["moderate"],
-    )
-    def return_to_city(self, request, queryset):
-        form = ReturnForm(request.POST if request.POST.get("confirmed") == "yes" else None)
-        if form.is_bound and form.is_valid():
-            done = 0
-            for project in queryset:
-                try:
-                    services.catalog_project_return(
-                        project=project, returned_by=request.user, note=form.cleaned_data["note"]
-                    )
-                except services.CatalogError as exc:
-                    self.message_user(request, f"{project.title}: {exc}", messages.ERROR)
-                else:
-                    done += 1
-            if done:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(n)d project returned; the city was e-mailed your note.",
-                        "%(n)d projects returned; the cities were e-mailed your note.",
-                        done,
-                    )
-                    % {"n": done},
-                    messages.SUCCESS,
-                )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/health/return_with_note.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Return to the city with a note"),
-                "objects": queryset,
-                "form": form,
-                "action": "return_to_city",
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
 
 
 def _publish_candidate(model_admin: ProjectAdmin, request: HttpRequest) -> HttpResponse:

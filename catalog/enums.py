@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The moderation statuses are shared (wego_portal.moderation); re-exported for this app.
+from wego_portal.moderation.enums import EDITABLE_STATUSES as EDITABLE_STATUSES
+from wego_portal.moderation.enums import ModerationStatus as ModerationStatus
+
 
 class ProjectSource(models.TextChoices):
     """Where a catalog project comes from."""
@@ -11,14 +15,6 @@ class ProjectSource(models.TextChoices):
     SECRETARIAT = "secretariat", _("Curated by the secretariat")
 
 
-class ProjectStatus(models.TextChoices):
-    """A member's proposal is moderated: draft → proposed → published, or returned."""
-
-    DRAFT = "draft", _("Draft")
-    PROPOSED = "proposed", _("Awaiting review")
-    PUBLISHED = "published", _("Published")
-    RETURNED = "returned", _("Returned for changes")
-
-
-#: Statuses in which the member may still change its proposal.
-EDITABLE_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.RETURNED)
+#: A member's proposal is moderated: draft → submitted → published, or returned
+#: (``wego_portal.moderation``).
+ProjectStatus = ModerationStatus

@@ -149,7 +149,7 @@ class ProjectForm(OrganizationChoiceMixin, forms.ModelForm):
             c for c in self.fields["budget_range"].choices if c[0]
         ]
         self.fields["budget_range"].required = False
-        for name in (*Project.REQUIRED_FOR_PROPOSAL, "areas"):
+        for name in (*Project.REQUIRED_FOR_SUBMISSION, "areas"):
             if name == "title":
                 continue
             mark_required_for_later(self.fields[name])

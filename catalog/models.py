@@ -10,7 +10,6 @@ changes only through ``catalog.services``.
 import uuid
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -23,13 +22,14 @@ from members.models import fold
 from members.regions import region_for_country
 from programs.enums import BudgetRange
 from wego_portal.db import choices_check
+from wego_portal.moderation.models import Moderated
 
-from .enums import EDITABLE_STATUSES, ProjectSource, ProjectStatus
+from .enums import ProjectSource
 
 LONG_TEXT = 4000
 
 
-class Project(models.Model):
+class Project(Moderated):
     """One smart city project of the catalog.
 
     ``figures`` holds the results in numbers, ``[{"value": "310,000", "label": "app users"}]``;
@@ -113,51 +113,20 @@ class Project(models.Model):
         related_name="catalog_project",
         verbose_name=_("Project Implementer application"),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
-    )
-    moderation_note = models.TextField(_("note from the secretariat"), blank=True, max_length=5000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    proposed_at = models.DateTimeField(_("proposed"), null=True, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
-    decided_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # Derived on save: folded title, city, country and texts, for the search without PostgreSQL.
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    #: What a proposal must have before the secretariat sees it.
-    REQUIRED_FOR_PROPOSAL = ("title", "country", "start_year", "summary", "problem", "solution")
+    #: What a proposal must have before the secretariat sees it (and at least one area).
+    REQUIRED_FOR_SUBMISSION = ("title", "country", "start_year", "summary", "problem", "solution")
 
     class Meta:
         verbose_name = _("catalog project")
         verbose_name_plural = _("catalog projects")
         ordering = ["-published_at", "title", "id"]
         constraints = [
-            choices_check("status", ProjectStatus),
+            *Moderated.Meta.constraints,
             choices_check("source", ProjectSource),
             choices_check("region", Region, allow_blank=True),
             choices_check("budget_range", BudgetRange, allow_blank=True),
@@ -166,10 +135,6 @@ class Project(models.Model):
                 | Q(start_year__isnull=True)
                 | Q(end_year__gte=models.F("start_year")),
                 name="catalog_project_ends_after_start",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="catalog_project_published_has_date",
             ),
         ]
         indexes = [
@@ -229,20 +194,15 @@ class Project(models.Model):
             return f"{self.start_year}–{self.end_year}"
         return str(_("since %(year)s") % {"year": self.start_year})
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == ProjectStatus.PUBLISHED
+    def missing_for_submission(self) -> list[str]:
+        missing = super().missing_for_submission()
+        if self.pk is None or not self.areas.all():  # the prefetched areas when there are
+            missing.append(str(self._meta.get_field("areas").verbose_name))
+        return missing
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
-
-    def missing_for_proposal(self) -> list[str]:
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in self.REQUIRED_FOR_PROPOSAL
-            if getattr(self, name) in ("", None)
-        ]
+    def may_skip_submission(self) -> bool:
+        """Only a member's own project waits for the member to send it."""
+        return self.source != ProjectSource.MEMBER
 
 
 def project_image_path(instance, filename: str) -> str:

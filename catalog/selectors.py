@@ -2,31 +2,26 @@
 (later) API and "WeGO in numbers". What the public sees is decided here once."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django_countries import countries
 
 from members.enums import Region
 from members.models import Organization, fold
-from members.rules import SECRETARIAT_GROUP, organization_roles
+from members.rules import organization_roles
 from programs.models import SmartCityArea
+from wego_portal.facets import (
+    choice_items,
+    country_items,
+    related_items,
+    value_counts,
+    year_items,
+)
 
 from .enums import ProjectSource, ProjectStatus
 from .models import Project, ProjectImage
 
 #: How many projects the "Similar projects" block shows.
 SIMILAR_LIMIT = 4
-
-
-def secretariat_users() -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP))
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def _card_prefetches() -> list:
@@ -75,44 +70,13 @@ def project_search(queryset: QuerySet[Project], query: str) -> QuerySet[Project]
 def project_facets(queryset: QuerySet[Project]) -> dict[str, list[dict]]:
     """Counts per area, region, country, start year and source within ``queryset`` (five
     queries)."""
-    base = queryset.order_by()
-    ids = base.values("id")
-    areas = SmartCityArea.objects.annotate(
-        n=Count("catalog_projects", filter=Q(catalog_projects__in=ids))
-    ).order_by("position", "name")
-
-    def counts(field):
-        return {
-            row[field]: row["n"]
-            for row in base.values(field).annotate(n=Count("id")).order_by()
-            if row[field] not in (None, "")
-        }
-
-    region, country, year, source = (
-        counts("region"),
-        counts("country"),
-        counts("start_year"),
-        counts("source"),
-    )
+    areas = SmartCityArea.objects.order_by("position", "name")
     return {
-        "area": [{"value": area.slug, "label": area.name, "count": area.n} for area in areas],
-        "region": [
-            {"value": v, "label": label, "count": region.get(v, 0)} for v, label in Region.choices
-        ],
-        "country": sorted(
-            (
-                {"value": code, "label": countries.name(code) or code, "count": n}
-                for code, n in country.items()
-            ),
-            key=lambda item: item["label"],
-        ),
-        "year": [
-            {"value": y, "label": str(y), "count": year[y]} for y in sorted(year, reverse=True)
-        ],
-        "source": [
-            {"value": v, "label": label, "count": source.get(v, 0)}
-            for v, label in ProjectSource.choices
-        ],
+        "area": related_items(areas, "catalog_projects", queryset),
+        "region": choice_items(Region.choices, value_counts(queryset, "region")),
+        "country": country_items(value_counts(queryset, "country")),
+        "year": year_items(value_counts(queryset, "start_year")),
+        "source": choice_items(ProjectSource.choices, value_counts(queryset, "source")),
     }
 
 
@@ -173,7 +137,7 @@ def project_for_portal() -> QuerySet[Project]:
 
 
 def projects_awaiting_review() -> QuerySet[Project]:
-    return Project.objects.filter(status=ProjectStatus.PROPOSED)
+    return Project.objects.filter(status=ProjectStatus.SUBMITTED)
 
 
 # --- Candidates for one-click publication ------------------------------------------------------

@@ -9,25 +9,29 @@ import logging
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from members.models import Organization, fold
 from members.rules import is_secretariat
-from notifications.services import notification_create_bulk
 from programs.enums import BudgetRange
 from programs.models import SmartCityArea
 from wego_portal.files import normalised_image
+from wego_portal.links import absolute_url
+from wego_portal.moderation.services import (
+    Moderation,
+    moderation_mark_published,
+    moderation_publish,
+    moderation_return,
+    moderation_submit,
+)
 from wego_portal.permissions import require
 
 from .enums import EDITABLE_STATUSES, ProjectSource, ProjectStatus
 from .models import Project, ProjectImage
-from .selectors import secretariat_users
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +70,6 @@ AWARD_CATEGORY_AREAS = {
 
 class CatalogError(Exception):
     """An operation the current state does not allow; the message is shown to the person."""
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def project_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -200,123 +200,51 @@ def catalog_project_remove_image(*, image: ProjectImage, removed_by: User) -> No
     transaction.on_commit(cleanup)
 
 
-@transaction.atomic
+#: How the catalog's projects are moderated (``wego_portal.moderation``).
+CATALOG_MODERATION = Moderation(
+    model=Project,
+    permission="catalog.moderate_projects",
+    notifications="catalog.project",
+    submitted_event="proposed",
+    context_name="project",
+    manage_url="catalog:project_manage",
+    error=CatalogError,
+    messages={
+        "already_submitted": _lazy("This project was already sent to the secretariat."),
+        "incomplete": _lazy("Complete these parts before you send it: %(parts)s."),
+        "already_published": _lazy("This project is already published."),
+        "not_submitted": _lazy("A member's project is published once the member has sent it."),
+        "not_returnable": _lazy("Only proposed or published projects can be returned."),
+    },
+)
+
+
 def catalog_project_propose(*, project: Project, proposed_by: User) -> Project:
     """Send a complete draft (or a returned proposal) to the secretariat.
 
     Refuses (``CatalogError``) an incomplete one, listing what is missing. Side effects: a
     notice and e-mail to every Secretariat staff member.
     """
-    project = _locked(project)
-    if project.status not in EDITABLE_STATUSES:
-        raise CatalogError(_("This project was already sent to the secretariat."))
-    missing = project.missing_for_proposal()
-    if not project.areas.exists():
-        missing.append(str(Project._meta.get_field("areas").verbose_name))
-    if missing:
-        raise CatalogError(
-            _("Complete these parts before you send it: %(parts)s.") % {"parts": ", ".join(missing)}
-        )
-    project.status = ProjectStatus.PROPOSED
-    project.proposed_at = timezone.now()
-    project.proposed_by = proposed_by
-    project.save()
-    admin_path = reverse("admin:catalog_project_change", args=[project.pk])
-    notification_create_bulk(
-        kind="catalog.project.proposed",
-        recipients=list(secretariat_users()),
-        about=project,
-        context={"project": project, "action_url": absolute_url(admin_path)},
-        idempotency_key=f"catalog-project-{project.pk}-proposed-{project.proposed_at:%Y%m%d%H%M%S%f}",
-        url=admin_path,
-    )
-    return project
+    return moderation_submit(moderation=CATALOG_MODERATION, obj=project, submitted_by=proposed_by)
 
 
-def _tell_the_city(project: Project, *, kind: str, key: str) -> None:
-    if project.organization_id is None:
-        return
-    people = [link.user for link in project.organization.people.select_related("user")]
-    path = reverse("catalog:project_manage", args=[project.pk])
-    notification_create_bulk(
-        kind=kind,
-        recipients=[person for person in people if person.is_active],
-        about=project,
-        context={
-            "project": project,
-            "action_url": absolute_url(path),
-            "public_url": absolute_url(project.get_absolute_url()),
-        },
-        idempotency_key=key,
-        url=path,
-    )
-
-
-def _publish(project: Project, *, published_by: User | None) -> None:
-    now = timezone.now()
-    project.status = ProjectStatus.PUBLISHED
-    project.decided_at = now
-    project.decided_by = published_by
-    project.published_at = now
-    project.moderation_note = ""
-    project.save()
-    _tell_the_city(
-        project,
-        kind="catalog.project.published",
-        key=f"catalog-project-{project.pk}-published-{now:%Y%m%d%H%M%S%f}",
-    )
-
-
-@transaction.atomic
 def catalog_project_publish(*, project: Project, published_by: User) -> Project:
     """Publish a proposal (or a project the secretariat curates) in the public catalog.
 
     A member's project must have been proposed; other sources may go straight from draft.
     Side effects: notice and e-mail to the people of the city's organization.
     """
-    require(published_by, "catalog.moderate_projects")
-    project = (
-        Project.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .get(pk=project.pk)
-    )
-    if project.status == ProjectStatus.PUBLISHED:
-        raise CatalogError(_("This project is already published."))
-    if project.source == ProjectSource.MEMBER and project.status != ProjectStatus.PROPOSED:
-        raise CatalogError(_("A member's project is published once the member has sent it."))
-    _publish(project, published_by=published_by)
-    return project
+    return moderation_publish(moderation=CATALOG_MODERATION, obj=project, published_by=published_by)
 
 
-@transaction.atomic
 def catalog_project_return(*, project: Project, returned_by: User, note: str) -> Project:
     """Return a proposal (or take down a published project) to the city, with a note.
 
     Side effects: the project leaves the public catalog; notice and e-mail with the note.
     """
-    require(returned_by, "catalog.moderate_projects")
-    if not note.strip():
-        raise CatalogError(_("Tell the city what to change."))
-    project = (
-        Project.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .get(pk=project.pk)
+    return moderation_return(
+        moderation=CATALOG_MODERATION, obj=project, returned_by=returned_by, note=note
     )
-    if project.status not in (ProjectStatus.PROPOSED, ProjectStatus.PUBLISHED):
-        raise CatalogError(_("Only proposed or published projects can be returned."))
-    now = timezone.now()
-    project.status = ProjectStatus.RETURNED
-    project.decided_at = now
-    project.decided_by = returned_by
-    project.published_at = None
-    project.moderation_note = note.strip()
-    project.save()
-    _tell_the_city(
-        project,
-        kind="catalog.project.returned",
-        key=f"catalog-project-{project.pk}-returned-{now:%Y%m%d%H%M%S%f}",
-    )
-    return project
 
 
 # --- One-action publication from awards and programs -------------------------------------------
@@ -347,7 +275,7 @@ def _create_from_source(*, lookup: dict, build, published_by: User | None) -> tu
         return existing, False
     _set_relations(project, relations)
     copy_images(project)
-    _publish(project, published_by=published_by)
+    moderation_mark_published(moderation=CATALOG_MODERATION, obj=project, published_by=published_by)
     return project, True
 
 

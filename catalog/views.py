@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from health.selectors import organizations_sharing_for
+from wego_portal.facets import facet_context
 from wego_portal.permissions import get_permitted_object_or_404
 
 from . import selectors, services
@@ -18,28 +19,6 @@ from .models import Project, ProjectImage
 
 PAGE_SIZE = 18
 FILTER_KEYS = ["q", "area", "region", "country", "year", "source"]
-
-
-def _selected_filters(request: HttpRequest, facets: dict) -> list[dict]:
-    """The active filters as removable chips: each links to the same list without it."""
-    labels = {
-        key: {str(item["value"]): item["label"] for item in items} for key, items in facets.items()
-    }
-    chips = []
-    for key in FILTER_KEYS:
-        for value in request.GET.getlist(key):
-            if not value:
-                continue
-            remaining = request.GET.copy()
-            remaining.setlist(key, [v for v in request.GET.getlist(key) if v != value])
-            remaining.pop("page", None)
-            if key == "q":
-                label = f"“{value}”"
-            else:
-                lookup = value.upper() if key == "country" else value
-                label = labels.get(key, {}).get(lookup, value)
-            chips.append({"label": label, "url": "?" + remaining.urlencode()})
-    return chips
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
@@ -52,10 +31,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "catalog/project_list.html",
         {
             "page": page,
-            "facets": facets,
-            "selected": _selected_filters(request, facets),
-            "selected_values": {key: request.GET.getlist(key) for key in facets},
-            "query": request.GET.get("q", ""),
+            **facet_context(request, facets, FILTER_KEYS),
         },
     )
 
@@ -147,9 +123,7 @@ def project_manage(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     missing = []
     if can_edit:
-        missing = project.missing_for_proposal()
-        if not project.areas.all():
-            missing.append(_("Smart City Driver areas"))
+        missing = project.missing_for_submission()
     return render(
         request,
         "catalog/portal/project_manage.html",

@@ -11,7 +11,6 @@ import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -440,7 +439,7 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
     @admin.action(description=_("Close registration"), permissions=["change"])
     def close_registration(self, request, queryset):
         events = self._allowed(request, queryset)
-        if request.POST.get("confirmed") != "yes":
+        if not self.action_confirmed(request):
             return self._confirm(
                 request,
                 queryset,
@@ -497,7 +496,7 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
         event = self._one_event(request, queryset)
         if event is None:
             return None
-        form = MessageRegistrantsForm(request.POST if request.POST.get("confirmed") else None)
+        form = self.confirmation_form(request, MessageRegistrantsForm)
         if form.is_bound and form.is_valid():
             count = services.event_message_registrants(
                 event=event,
@@ -540,7 +539,7 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
             "speakers": event.speaker_count,
             "viewers": event.viewer_count,
         }
-        form = FiguresForm(request.POST if request.POST.get("confirmed") else None, initial=initial)
+        form = self.confirmation_form(request, FiguresForm, initial=initial)
         if form.is_bound and form.is_valid():
             services.event_record_figures(
                 event=event, recorded_by=request.user, **form.cleaned_data
@@ -575,34 +574,19 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
         ]
 
     def _confirm(self, request, queryset, *, title, explanation, action):
-        return TemplateResponse(
-            request,
-            "admin/events/confirm_action.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "explanation": explanation,
-                "objects": queryset,
-                "action": action,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+        return self.confirmation_page(
+            request, title=title, explanation=explanation, objects=queryset, action=action
         )
 
     def _form_page(self, request, event, form, *, title, explanation, action):
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/events/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "explanation": explanation,
-                "event": event,
-                "form": form,
-                "action": action,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            template="admin/events/action_form.html",
+            title=title,
+            explanation=explanation,
+            event=event,
+            form=form,
+            action=action,
         )
 
 
@@ -674,22 +658,16 @@ class EventRegistrationAdmin(PortalModelAdmin):
 
     @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
     def cancel_registrations(self, request, queryset):
-        if request.POST.get("confirmed") != "yes":
-            return TemplateResponse(
+        if not self.action_confirmed(request):
+            return self.confirmation_page(
                 request,
-                "admin/events/confirm_action.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("Cancel these registrations?"),
-                    "explanation": _(
-                        "Each person is e-mailed that the organizers cancelled their "
-                        "registration; freed places go to the waitlist at once."
-                    ),
-                    "objects": queryset.select_related("event"),
-                    "action": "cancel_registrations",
-                    "opts": self.model._meta,
-                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                },
+                title=_("Cancel these registrations?"),
+                explanation=_(
+                    "Each person is e-mailed that the organizers cancelled their "
+                    "registration; freed places go to the waitlist at once."
+                ),
+                objects=queryset.select_related("event"),
+                action="cancel_registrations",
             )
         done = 0
         for registration in queryset.select_related("event"):

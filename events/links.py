@@ -8,9 +8,10 @@ The cancellation link lasts as long as the registration: it is the registrant's 
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from wego_portal.links import absolute_url
 
 CONFIRM_SALT = "events.registration.confirm"
 CANCEL_SALT = "events.registration.cancel"
@@ -25,10 +26,6 @@ class InvalidLink(Exception):
 class ConfirmationClaim:
     registration_id: int
     revision: int
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def confirmation_token(registration) -> str:

@@ -6,13 +6,13 @@ what the public sees and how lists sort live in one place.
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django_countries import countries
 
 from members.enums import Region
 from members.rules import is_secretariat
+from wego_portal.caching import CacheVersion
+from wego_portal.facets import choice_items, country_items, value_counts, year_items
 
 from .enums import (
     FEED_PRECISIONS,
@@ -101,33 +101,18 @@ FACETS = {
 
 def event_facets(queryset: QuerySet[Event]) -> dict[str, list[dict]]:
     """Counts per filter value within the current results (one aggregate query per facet)."""
-    base = queryset.order_by()
-    facets: dict[str, list[dict]] = {}
-    for key, field in FACETS.items():
-        counts = {
-            row[field]: row["n"]
-            for row in base.values(field).annotate(n=Count("id", distinct=True)).order_by()
-            if row[field]
-        }
-        if key == "kind":
-            choices = EventKind.choices
-        elif key == "program":
-            choices = EventProgram.choices
-        elif key == "region":
-            choices = Region.choices
-        elif key == "attendance":
-            choices = Attendance.choices
-        elif key == "year":
-            choices = [(year, str(year)) for year in sorted(counts, reverse=True)]
-        else:
-            choices = sorted(
-                ((code, countries.name(code) or code) for code in counts), key=lambda c: c[1]
-            )
-        facets[key] = [
-            {"value": value, "label": label, "count": counts.get(value, 0)}
-            for value, label in choices
-        ]
-    return facets
+
+    def counts(key: str) -> dict:
+        return value_counts(queryset, FACETS[key], distinct=True)
+
+    return {
+        "kind": choice_items(EventKind.choices, counts("kind")),
+        "program": choice_items(EventProgram.choices, counts("program")),
+        "year": year_items(counts("year")),
+        "region": choice_items(Region.choices, counts("region")),
+        "attendance": choice_items(Attendance.choices, counts("attendance")),
+        "country": country_items(counts("country")),
+    }
 
 
 def _detail_prefetches() -> list:
@@ -302,18 +287,9 @@ def undated_events_soon(user, *, days: int = 60) -> QuerySet[Event]:
 
 EVENTS_LIST_VERSION_KEY = "events:list-version"
 
-
-def events_list_version() -> int:
-    """Versions the visitors' cached events list; bumped whenever an event is saved.
-
-    The list also moves with the clock (upcoming becomes past) and with registrations, so the
-    cached page additionally expires after a minute.
-    """
-    return cache.get_or_set(EVENTS_LIST_VERSION_KEY, 1, None)
-
-
-def bump_events_list_version() -> None:
-    try:
-        cache.incr(EVENTS_LIST_VERSION_KEY)
-    except ValueError:
-        cache.set(EVENTS_LIST_VERSION_KEY, 2, None)
+#: Versions the visitors' cached events list; bumped whenever an event is saved. The list also
+#: moves with the clock (upcoming becomes past) and with registrations, so the cached page
+#: additionally expires after a minute.
+EVENTS_LIST_VERSION = CacheVersion(EVENTS_LIST_VERSION_KEY)
+events_list_version = EVENTS_LIST_VERSION.current
+bump_events_list_version = EVENTS_LIST_VERSION.bump

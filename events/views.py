@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import Organization
 from wego_portal.caching import anonymous_page_cache
+from wego_portal.facets import facet_context, object_label, remove_filter_chip
 from wego_portal.permissions import get_permitted_object_or_404
 from wego_portal.ratelimits import limit
 
@@ -37,42 +38,18 @@ CHIP_KEYS = ("q", "kind", "program", "year", "region", "country", "attendance", 
 FEED_KEYS = ("kind", "program", "region", "country", "attendance", "host")
 
 
-def _selected_filters(request: HttpRequest, facets: dict, host: str) -> list[dict]:
-    """The active filters as removable chips: each links to the same list without it.
-
-    ``host`` is the validated host filter (an invalid one is ignored by the filter set).
-    """
-    labels = {
-        key: {str(item["value"]): item["label"] for item in items} for key, items in facets.items()
-    }
-    chips = []
-    for key in CHIP_KEYS:
-        for value in request.GET.getlist(key):
-            if not value:
-                continue
-            remaining = request.GET.copy()
-            remaining.setlist(key, [v for v in request.GET.getlist(key) if v != value])
-            remaining.pop("page", None)
-            if key == "q":
-                label = f"“{value}”"
-            elif key == "recordings":
-                label = _("With a recording")
-            else:
-                lookup = value.upper() if key == "country" else value
-                label = labels.get(key, {}).get(lookup, value)
-            chips.append({"label": label, "url": "?" + remaining.urlencode()})
+def _filters(request: HttpRequest, facets: dict, host: str) -> dict:
+    """The list's filter context; ``host`` is the validated host filter (an invalid one is
+    ignored by the filter set) and has a chip of its own."""
+    context = facet_context(
+        request, facets, CHIP_KEYS, labels={"recordings": _("With a recording")}
+    )
     if host:
-        remaining = request.GET.copy()
-        remaining.pop("host", None)
-        remaining.pop("page", None)
-        name = Organization.objects.filter(slug=host).values_list("name", flat=True).first()
-        chips.append(
-            {
-                "label": _("Hosted by %(name)s") % {"name": name or host},
-                "url": "?" + remaining.urlencode(),
-            }
+        name = object_label(Organization, "slug", host)
+        context["selected"].append(
+            remove_filter_chip(request, "host", _("Hosted by %(name)s") % {"name": name})
         )
-    return chips
+    return context
 
 
 def _when_tabs(request: HttpRequest) -> list[dict]:
@@ -115,9 +92,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "facets": facets,
             "when": when,
             "when_tabs": _when_tabs(request),
-            "selected": _selected_filters(request, facets, host),
-            "selected_values": {key: request.GET.getlist(key) for key in facets},
-            "query": request.GET.get("q", ""),
+            **_filters(request, facets, host),
             "recordings": request.GET.get("recordings") in ("on", "true", "1"),
             "host": host,
             "feed_url": feed_url,

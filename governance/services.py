@@ -19,7 +19,6 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -32,6 +31,7 @@ from members import services as members_services
 from members.enums import MembershipClass, OrganizationStatus, Relationship
 from members.models import Organization
 from notifications.services import BulkRecipient, notification_create_bulk
+from wego_portal.links import absolute_url
 from wego_portal.stale_decisions import check_expected_status
 
 from . import workflow
@@ -71,10 +71,6 @@ logger = logging.getLogger(__name__)
 
 V = VoteStatus
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _require(user, permission: str, obj=None) -> None:

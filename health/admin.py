@@ -12,15 +12,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from wego_portal.admin import PortalModelAdmin, PortalTabularInline
 from wego_portal.files import private_file_response
+from wego_portal.moderation.admin import STATUS_CSS as MODERATION_STATUS_CSS
+from wego_portal.moderation.admin import ModerationAdminMixin, StatusQueueFilter
+from wego_portal.moderation.admin import status_tag as moderation_status_tag
 
 from . import selectors, services
-from .enums import INQUIRY_TRANSITIONS, InquiryStatus, ModerationStatus
-from .forms import InquiryNoteForm, InquiryTransitionForm, ReturnForm
+from .enums import INQUIRY_TRANSITIONS, InquiryStatus
+from .forms import InquiryNoteForm, InquiryTransitionForm
 from .models import (
     Initiative,
     InitiativeFile,
@@ -34,10 +37,7 @@ from .models import (
 
 #: Status -> the back office's tag colours (admin.css); the tag always says the status in words.
 STATUS_CSS = {
-    ModerationStatus.DRAFT: "former",
-    ModerationStatus.SUBMITTED: "pending",
-    ModerationStatus.PUBLISHED: "approved",
-    ModerationStatus.RETURNED: "rejected",
+    **MODERATION_STATUS_CSS,
     InquiryStatus.NEW: "pending",
     InquiryStatus.FORWARDED: "queued",
     InquiryStatus.ANSWERED: "approved",
@@ -46,43 +46,25 @@ STATUS_CSS = {
 
 
 def status_tag(obj) -> str:
-    return format_html(
-        '<strong class="status status--{}">{}</strong>',
-        STATUS_CSS.get(obj.status, "former"),
-        obj.get_status_display(),
-    )
-
-
-class StatusQueueFilter(admin.SimpleListFilter):
-    """A status filter whose default is the queue (``default``), with an "All" choice."""
-
-    title = _("status")
-    parameter_name = "status"
-    choices_enum = ModerationStatus
-    default = ModerationStatus.SUBMITTED
-
-    def lookups(self, request, model_admin):
-        return [*self.choices_enum.choices, ("all", _("All"))]
-
-    def choices(self, changelist):
-        value = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        return queryset if value == "all" else queryset.filter(status=value)
+    return moderation_status_tag(obj, STATUS_CSS)
 
 
 # --- Data Portal -------------------------------------------------------------------------------
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(TranslationAdmin, PortalModelAdmin):
+class InitiativeAdmin(ModerationAdminMixin, TranslationAdmin, PortalModelAdmin):
+    moderation = services.INITIATIVE_MODERATION
+    published_message = ngettext_lazy(
+        "%(n)d initiative published; the city was told.",
+        "%(n)d initiatives published; the cities were told.",
+        "n",
+    )
+    returned_message = ngettext_lazy(
+        "%(n)d initiative returned; the city was e-mailed your note.",
+        "%(n)d initiatives returned; the cities were e-mailed your note.",
+        "n",
+    )
     list_display = [
         "title",
         "organization",
@@ -98,19 +80,7 @@ class InitiativeAdmin(TranslationAdmin, PortalModelAdmin):
     search_fields = ["title", "city", "organization__name"]
     autocomplete_fields = ["organization"]
     actions = ["publish", "return_to_city"]
-    readonly_fields = [
-        "status",
-        "moderation_note",
-        "region",
-        "files_list",
-        "public_link",
-        "created_by",
-        "submitted_at",
-        "submitted_by",
-        "decided_at",
-        "decided_by",
-        "published_at",
-    ]
+    readonly_fields = [*ModerationAdminMixin.moderation_readonly_fields, "region", "files_list"]
     fieldsets = [
         (None, {"fields": ["status", "public_link", "moderation_note", "organization"]}),
         (
@@ -131,28 +101,11 @@ class InitiativeAdmin(TranslationAdmin, PortalModelAdmin):
                 ]
             },
         ),
-        (
-            _("Record"),
-            {
-                "fields": [
-                    "created_by",
-                    "submitted_at",
-                    "submitted_by",
-                    "decided_at",
-                    "decided_by",
-                    "published_at",
-                ]
-            },
-        ),
+        (_("Record"), {"fields": ModerationAdminMixin.moderation_record_fields}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("files")
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         return [
@@ -168,10 +121,6 @@ class InitiativeAdmin(TranslationAdmin, PortalModelAdmin):
         initiative = self.object_or_404(request, pk, "view")
         record = get_object_or_404(InitiativeFile, initiative=initiative, pk=file_pk)
         return private_file_response(record.file, download_name=record.download_name)
-
-    @admin.display(description=_("Status"), ordering="status")
-    def status_column(self, obj):
-        return status_tag(obj)
 
     @admin.display(description=_("Files"))
     def files_list(self, obj):
@@ -193,84 +142,6 @@ class InitiativeAdmin(TranslationAdmin, PortalModelAdmin):
                     for f in files
                 ),
             ),
-        )
-
-    @admin.display(description=_("Public page"))
-    def public_link(self, obj):
-        if not obj.pk or not obj.is_published:
-            return _("Not public")
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View on the site"))
-
-    def has_moderate_permission(self, request, obj=None):
-        return self.ask(request, "health.moderate_initiatives", obj)
-
-    @admin.action(
-        description=_("Publish selected initiatives on the Data Portal"), permissions=["moderate"]
-    )
-    def publish(self, request, queryset):
-        done = 0
-        for initiative in queryset:
-            try:
-                services.initiative_publish(initiative=initiative, published_by=request.user)
-            except services.HealthError as exc:
-                self.message_user(request, f"{initiative.title}: {exc}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(n)d initiative published; the city was told.",
-                    "%(n)d initiatives published; the cities were told.",
-                    done,
-                )
-                % {"n": done},
-                messages.SUCCESS,
-            )
-
-    @admin.action(
-        description=_("Return selected initiatives to the city, with a note"),
-        permissions=["moderate"],
-    )
-    def return_to_city(self, request, queryset):
-        form = ReturnForm(request.POST if request.POST.get("confirmed") == "yes" else None)
-        if form.is_bound and form.is_valid():
-            done = 0
-            for initiative in queryset:
-                try:
-                    services.initiative_return(
-                        initiative=initiative,
-                        returned_by=request.user,
-                        note=form.cleaned_data["note"],
-                    )
-                except services.HealthError as exc:
-                    self.message_user(request, f"{initiative.title}: {exc}", messages.ERROR)
-                else:
-                    done += 1
-            if done:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(n)d initiative returned; the city was e-mailed your note.",
-                        "%(n)d initiatives returned; the cities were e-mailed your note.",
-                        done,
-                    )
-                    % {"n": done},
-                    messages.SUCCESS,
-                )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/health/return_with_note.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Return to the city with a note"),
-                "objects": queryset,
-                "form": form,
-                "action": "return_to_city",
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
         )
 
 

@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The moderation statuses are shared (wego_portal.moderation); re-exported for this app.
+from wego_portal.moderation.enums import EDITABLE_STATUSES as EDITABLE_STATUSES
+from wego_portal.moderation.enums import ModerationStatus as ModerationStatus
+
 
 class HealthTopic(models.TextChoices):
     """What a Data Portal initiative or a capacity-building material is about."""
@@ -16,19 +20,6 @@ class HealthTopic(models.TextChoices):
     SOCIAL_SUPPORT = "social_support", _("Social and economic support")
     POLICY = "policy", _("Policy and strategy")
     OTHER = "other", _("Other")
-
-
-class ModerationStatus(models.TextChoices):
-    """A member's contribution: drafted, sent to the secretariat, then published or returned."""
-
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Awaiting review")
-    PUBLISHED = "published", _("Published")
-    RETURNED = "returned", _("Returned for changes")
-
-
-#: Statuses in which the city may still change its contribution.
-EDITABLE_STATUSES = (ModerationStatus.DRAFT, ModerationStatus.RETURNED)
 
 
 class InitiativeFileKind(models.TextChoices):

@@ -258,15 +258,6 @@ class InquiryForm(forms.ModelForm):
         return bool(self.data.get("website", "").strip())
 
 
-class ReturnForm(forms.Form):
-    note = forms.CharField(
-        label=_("What should the city change?"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        help_text=_("Sent to the city by e-mail and shown with its contribution."),
-    )
-
-
 class InquiryTransitionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),

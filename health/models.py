@@ -21,15 +21,14 @@ from members.enums import Region
 from members.regions import region_for_country
 from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
+from wego_portal.moderation.models import Moderated
 
 from .enums import (
-    EDITABLE_STATUSES,
     HealthTopic,
     InitiativeFileKind,
     InquiryStatus,
     InquiryTopic,
     MaterialKind,
-    ModerationStatus,
 )
 
 LONG_TEXT = 5000
@@ -38,7 +37,7 @@ LONG_TEXT = 5000
 # --- Data Portal -------------------------------------------------------------------------------
 
 
-class Initiative(models.Model):
+class Initiative(Moderated):
     """A public-health initiative or policy a member city shares on the Data Portal.
 
     A city drafts it (online or by uploading the filled template), submits it, and the
@@ -71,42 +70,6 @@ class Initiative(models.Model):
     summary = models.TextField(_("summary"), blank=True, max_length=3000)
     outcomes = models.TextField(_("outcomes"), blank=True, max_length=LONG_TEXT)
     links = models.JSONField(_("links"), default=list, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=ModerationStatus.choices,
-        default=ModerationStatus.DRAFT,
-    )
-    moderation_note = models.TextField(
-        _("note from the secretariat"), blank=True, max_length=LONG_TEXT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    decided_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -118,7 +81,7 @@ class Initiative(models.Model):
         verbose_name_plural = _("Data Portal initiatives")
         ordering = ["-started_on", "title", "id"]
         constraints = [
-            choices_check("status", ModerationStatus),
+            *Moderated.Meta.constraints,
             choices_check("topic", HealthTopic, allow_blank=True),
             choices_check("region", Region, allow_blank=True),
             models.CheckConstraint(
@@ -126,10 +89,6 @@ class Initiative(models.Model):
                 | Q(started_on__isnull=True)
                 | Q(ended_on__gte=models.F("started_on")),
                 name="health_initiative_ends_after_start",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="health_initiative_published_has_date",
             ),
         ]
         indexes = [
@@ -153,21 +112,6 @@ class Initiative(models.Model):
         super().clean()
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end must be after the start.")})
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == ModerationStatus.PUBLISHED
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
-
-    def missing_for_submission(self) -> list[str]:
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in self.REQUIRED_FOR_SUBMISSION
-            if getattr(self, name) in ("", None)
-        ]
 
 
 class InitiativeFile(models.Model):

@@ -3,16 +3,21 @@
 
 import logging
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldError
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django_countries import countries
 
 from members.enums import OrganizationStatus, Region
 from members.models import Organization
-from members.rules import SECRETARIAT_GROUP, organization_roles
+from members.rules import organization_roles
+from wego_portal.facets import (
+    choice_items,
+    country_items,
+    related_items,
+    value_counts,
+    year_items,
+)
 
 from .enums import HealthTopic, InquiryStatus, ModerationStatus
 from .models import (
@@ -32,17 +37,6 @@ logger = logging.getLogger(__name__)
 SHR_EVENT_PROGRAM = "smart_health_responder"
 #: How many webinars each part of the Knowledge Hub lists.
 WEBINAR_LIMIT = 30
-
-
-def secretariat_users() -> QuerySet:
-    """Active staff of the Secretariat (superusers or the "Secretariat" group)."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP))
-        .distinct()
-        .order_by("pk")
-    )
 
 
 # --- Data Portal -------------------------------------------------------------------------------
@@ -68,43 +62,12 @@ def initiative_for_page(pk: int) -> Initiative:
 
 def initiative_facets(queryset: QuerySet[Initiative]) -> dict[str, list[dict]]:
     """Counts per topic, region, country and start year within ``queryset`` (four queries)."""
-    base = queryset.order_by()
-
-    def counts(field):
-        return {
-            row[field]: row["n"]
-            for row in base.values(field).annotate(n=Count("id")).order_by()
-            if row[field] not in (None, "")
-        }
-
-    topic, region, country = counts("topic"), counts("region"), counts("country")
-    years = {
-        row["year"]: row["n"]
-        for row in base.annotate(year=ExtractYear("started_on"))
-        .values("year")
-        .annotate(n=Count("id"))
-        .order_by()
-        if row["year"]
-    }
+    years = value_counts(queryset.annotate(year=ExtractYear("started_on")), "year")
     return {
-        "topic": [
-            {"value": v, "label": label, "count": topic.get(v, 0)}
-            for v, label in HealthTopic.choices
-        ],
-        "region": [
-            {"value": v, "label": label, "count": region.get(v, 0)} for v, label in Region.choices
-        ],
-        "country": sorted(
-            (
-                {"value": code, "label": countries.name(code) or code, "count": n}
-                for code, n in country.items()
-            ),
-            key=lambda item: item["label"],
-        ),
-        "year": [
-            {"value": year, "label": str(year), "count": years[year]}
-            for year in sorted(years, reverse=True)
-        ],
+        "topic": choice_items(HealthTopic.choices, value_counts(queryset, "topic")),
+        "region": choice_items(Region.choices, value_counts(queryset, "region")),
+        "country": country_items(value_counts(queryset, "country")),
+        "year": year_items(years),
     }
 
 
@@ -217,24 +180,10 @@ def supplier_for_page(slug: str) -> Supplier:
 
 def supplier_facets(queryset: QuerySet[Supplier]) -> dict[str, list[dict]]:
     """Counts per category and country within ``queryset`` (two queries)."""
-    ids = queryset.order_by().values("id")
-    categories = SupplierCategory.objects.annotate(
-        n=Count("suppliers", filter=Q(suppliers__in=ids))
-    ).order_by("position", "name")
-    country_counts = {
-        row["country"]: row["n"]
-        for row in queryset.order_by().values("country").annotate(n=Count("id")).order_by()
-        if row["country"]
-    }
+    categories = SupplierCategory.objects.order_by("position", "name")
     return {
-        "category": [{"value": c.slug, "label": c.name, "count": c.n} for c in categories],
-        "country": sorted(
-            (
-                {"value": code, "label": countries.name(code) or code, "count": n}
-                for code, n in country_counts.items()
-            ),
-            key=lambda item: item["label"],
-        ),
+        "category": related_items(categories, "suppliers", queryset),
+        "country": country_items(value_counts(queryset, "country")),
     }
 
 

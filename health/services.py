@@ -9,15 +9,23 @@ after it commits.
 from collections.abc import Mapping
 from pathlib import PurePath
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from members.models import Organization
+from members.selectors import secretariat_users
 from notifications.services import notification_create, notification_create_bulk
+from wego_portal.links import absolute_url
+from wego_portal.moderation.services import (
+    Moderation,
+    moderation_publish,
+    moderation_return,
+    moderation_submit,
+)
 from wego_portal.permissions import require
 
 from . import docx
@@ -26,18 +34,12 @@ from .enums import (
     INQUIRY_TRANSITIONS,
     InitiativeFileKind,
     InquiryStatus,
-    ModerationStatus,
 )
 from .models import Initiative, InitiativeFile, Inquiry, InquiryNote, InquiryTransition, Supplier
-from .selectors import secretariat_users
 
 
 class HealthError(Exception):
     """An operation the current state does not allow; the message is shown to the person."""
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 #: The initiative fields a city fills in (online or through the template).
@@ -175,119 +177,55 @@ def initiative_remove_file(*, file: InitiativeFile, removed_by: User) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-@transaction.atomic
+#: How the Data Portal's initiatives are moderated (``wego_portal.moderation``).
+INITIATIVE_MODERATION = Moderation(
+    model=Initiative,
+    permission="health.moderate_initiatives",
+    notifications="health.initiative",
+    context_name="initiative",
+    manage_url="health:initiative_manage",
+    error=HealthError,
+    complete_to_publish=True,
+    messages={
+        "already_submitted": _lazy("This initiative was already submitted."),
+        "already_published": _lazy("This initiative is already published."),
+        "not_submitted": _lazy("Only submitted initiatives can be published."),
+        "not_returnable": _lazy("Only submitted or published initiatives can be returned."),
+    },
+)
+
+
 def initiative_submit(*, initiative: Initiative, submitted_by: User) -> Initiative:
     """Send a complete draft (or a returned initiative) to the secretariat for review.
 
     Refuses (``HealthError``) an incomplete one, listing what is missing. Side effects: a
     notice and e-mail to every Secretariat staff member.
     """
-    initiative = _locked(initiative)
-    if initiative.status not in EDITABLE_STATUSES:
-        raise HealthError(_("This initiative was already submitted."))
-    missing = initiative.missing_for_submission()
-    if missing:
-        raise HealthError(
-            _("Complete these parts before you submit: %(parts)s.") % {"parts": ", ".join(missing)}
-        )
-    initiative.status = ModerationStatus.SUBMITTED
-    initiative.submitted_at = timezone.now()
-    initiative.submitted_by = submitted_by
-    initiative.save()
-    admin_path = reverse("admin:health_initiative_change", args=[initiative.pk])
-    notification_create_bulk(
-        kind="health.initiative.submitted",
-        recipients=list(secretariat_users()),
-        about=initiative,
-        context={"initiative": initiative, "action_url": absolute_url(admin_path)},
-        idempotency_key=f"health-initiative-{initiative.pk}-submitted-"
-        f"{initiative.submitted_at:%Y%m%d%H%M%S%f}",
-        url=admin_path,
-    )
-    return initiative
-
-
-def _tell_the_city(initiative: Initiative, *, kind: str, key: str) -> None:
-    if initiative.organization_id is None:
-        return
-    people = [link.user for link in initiative.organization.people.select_related("user")]
-    path = reverse("health:initiative_manage", args=[initiative.pk])
-    notification_create_bulk(
-        kind=kind,
-        recipients=[person for person in people if person.is_active],
-        about=initiative,
-        context={
-            "initiative": initiative,
-            "action_url": absolute_url(path),
-            "public_url": absolute_url(initiative.get_absolute_url()),
-        },
-        idempotency_key=key,
-        url=path,
+    return moderation_submit(
+        moderation=INITIATIVE_MODERATION, obj=initiative, submitted_by=submitted_by
     )
 
 
-@transaction.atomic
 def initiative_publish(*, initiative: Initiative, published_by: User) -> Initiative:
     """Publish a submitted initiative on the Data Portal (with its files).
 
     A draft the secretariat recorded itself (no organization) may be published directly.
     Side effects: notice and e-mail to the people of the sharing organization.
     """
-    require(published_by, "health.moderate_initiatives")
-    initiative = _locked(initiative)
-    if initiative.status == ModerationStatus.PUBLISHED:
-        raise HealthError(_("This initiative is already published."))
-    staff_draft = (
-        initiative.organization_id is None and initiative.status != ModerationStatus.SUBMITTED
+    return moderation_publish(
+        moderation=INITIATIVE_MODERATION, obj=initiative, published_by=published_by
     )
-    if initiative.status != ModerationStatus.SUBMITTED and not staff_draft:
-        raise HealthError(_("Only submitted initiatives can be published."))
-    missing = initiative.missing_for_submission()
-    if missing:
-        raise HealthError(
-            _("Complete these parts first: %(parts)s.") % {"parts": ", ".join(missing)}
-        )
-    now = timezone.now()
-    initiative.status = ModerationStatus.PUBLISHED
-    initiative.decided_at = now
-    initiative.decided_by = published_by
-    initiative.published_at = now
-    initiative.moderation_note = ""
-    initiative.save()
-    _tell_the_city(
-        initiative,
-        kind="health.initiative.published",
-        key=f"health-initiative-{initiative.pk}-published-{now:%Y%m%d%H%M%S%f}",
-    )
-    return initiative
 
 
-@transaction.atomic
 def initiative_return(*, initiative: Initiative, returned_by: User, note: str) -> Initiative:
     """Return a submitted (or take down a published) initiative to the city, with a note.
 
     Side effects: the initiative leaves the public site; notice and e-mail with the note to
     the people of the sharing organization, who may change it and submit again.
     """
-    require(returned_by, "health.moderate_initiatives")
-    if not note.strip():
-        raise HealthError(_("Tell the city what to change."))
-    initiative = _locked(initiative)
-    if initiative.status not in (ModerationStatus.SUBMITTED, ModerationStatus.PUBLISHED):
-        raise HealthError(_("Only submitted or published initiatives can be returned."))
-    now = timezone.now()
-    initiative.status = ModerationStatus.RETURNED
-    initiative.decided_at = now
-    initiative.decided_by = returned_by
-    initiative.published_at = None
-    initiative.moderation_note = note.strip()
-    initiative.save()
-    _tell_the_city(
-        initiative,
-        kind="health.initiative.returned",
-        key=f"health-initiative-{initiative.pk}-returned-{now:%Y%m%d%H%M%S%f}",
+    return moderation_return(
+        moderation=INITIATIVE_MODERATION, obj=initiative, returned_by=returned_by, note=note
     )
-    return initiative
 
 
 # --- Inquiries ---------------------------------------------------------------------------------

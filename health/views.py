@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from wego_portal.facets import facet_context
 from wego_portal.files import private_file_response
 from wego_portal.permissions import get_permitted_object_or_404
 from wego_portal.ratelimits import limit
@@ -26,28 +27,6 @@ from .models import Initiative, InitiativeFile, Inquiry, Supplier
 PAGE_SIZE = 20
 TEMPLATE_FILE_NAME = "wego-data-portal-initiative-template.docx"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def selected_filter_chips(request: HttpRequest, facets: dict, keys: list[str]) -> list[dict]:
-    """The active filters as removable chips: each links to the same list without it."""
-    labels = {
-        key: {str(item["value"]): item["label"] for item in items} for key, items in facets.items()
-    }
-    chips = []
-    for key in keys:
-        for value in request.GET.getlist(key):
-            if not value:
-                continue
-            remaining = request.GET.copy()
-            remaining.setlist(key, [v for v in request.GET.getlist(key) if v != value])
-            remaining.pop("page", None)
-            if key == "q":
-                label = f"“{value}”"
-            else:
-                lookup = value.upper() if key == "country" else value
-                label = labels.get(key, {}).get(lookup, value)
-            chips.append({"label": label, "url": "?" + remaining.urlencode()})
-    return chips
 
 
 # --- The section's home ------------------------------------------------------------------------
@@ -79,12 +58,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         "health/initiative_list.html",
         {
             "page": page,
-            "facets": facets,
-            "selected": selected_filter_chips(
-                request, facets, ["q", "topic", "region", "country", "year", "member"]
-            ),
-            "selected_values": {key: request.GET.getlist(key) for key in facets},
-            "query": request.GET.get("q", ""),
+            **facet_context(request, facets, ["q", "topic", "region", "country", "year", "member"]),
         },
     )
 
@@ -173,10 +147,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "health/supplier_list.html",
         {
             "page": page,
-            "facets": facets,
-            "selected": selected_filter_chips(request, facets, ["q", "category", "country"]),
-            "selected_values": {key: request.GET.getlist(key) for key in facets},
-            "query": request.GET.get("q", ""),
+            **facet_context(request, facets, ["q", "category", "country"]),
         },
     )
 

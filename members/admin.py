@@ -213,23 +213,17 @@ class OrganizationAdmin(
 
     @admin.action(description=_("Suspend selected organizations"), permissions=["set_status"])
     def suspend(self, request, queryset):
-        if request.POST.get("confirmed") == "yes":
+        if self.action_confirmed(request):
             self._set_status(request, queryset, OrganizationStatus.SUSPENDED, _("suspended"))
             return None
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/members/confirm_action.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Suspend these organizations?"),
-                "explanation": _(
-                    "Suspended members disappear from the public directory until reactivated."
-                ),
-                "objects": queryset,
-                "action": "suspend",
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            title=_("Suspend these organizations?"),
+            explanation=_(
+                "Suspended members disappear from the public directory until reactivated."
+            ),
+            objects=queryset,
+            action="suspend",
         )
 
 
@@ -411,7 +405,7 @@ class MembershipApplicationAdmin(PortalModelAdmin):
     def _decide(self, request, applications, decision: str, *, action="", done_url=None):
         """Confirm the decision (EXCOM date or message), then call the service for each."""
         title, form_class = self.DECISIONS[decision]
-        confirmed = request.POST.get("confirmed") == "yes"
+        confirmed = self.action_confirmed(request)
         pending = [a for a in applications if a.status == ApplicationStatus.PENDING]
         seen: dict[int, str | None] = {}
         if confirmed:

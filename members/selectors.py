@@ -3,6 +3,7 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
 from django.db import connection
@@ -10,8 +11,40 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django_countries import countries
 
+from wego_portal.caching import CacheVersion
+from wego_portal.facets import choice_items, country_items, year_items
+
 from .enums import MemberType, OrganizationStatus, Region, Relationship
 from .models import Office, Organization, OrganizationUser, fold
+from .rules import SECRETARIAT_GROUP
+
+
+def secretariat_users() -> QuerySet:
+    """Active staff of the Secretariat (superusers or the "Secretariat" group), by id."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def organization_people(organization: Organization | int | None) -> QuerySet:
+    """The active people who act for ``organization`` (an object or an id), by id.
+
+    What every notice "to the city" is sent to; ``None`` (a record of the secretariat's own)
+    has nobody.
+    """
+    User = get_user_model()
+    if organization is None:
+        return User.objects.none()
+    organization_id = organization if isinstance(organization, int) else organization.pk
+    return (
+        User.objects.filter(organization_roles__organization_id=organization_id, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def public_organizations() -> QuerySet[Organization]:
@@ -78,16 +111,10 @@ DIRECTORY_VERSION_KEY = "members:directory-version"
 FACETS_CACHE_SECONDS = 300
 
 
-def directory_version() -> int:
-    """Bumped whenever an organization changes, so cached facet counts are never stale."""
-    return cache.get_or_set(DIRECTORY_VERSION_KEY, 1, None)
-
-
-def bump_directory_version() -> None:
-    try:
-        cache.incr(DIRECTORY_VERSION_KEY)
-    except ValueError:
-        cache.set(DIRECTORY_VERSION_KEY, 2, None)
+#: Bumped whenever an organization changes, so cached facet counts and pages are never stale.
+DIRECTORY_VERSION = CacheVersion(DIRECTORY_VERSION_KEY)
+directory_version = DIRECTORY_VERSION.current
+bump_directory_version = DIRECTORY_VERSION.bump
 
 
 def _facet_counts(queryset: QuerySet[Organization]) -> tuple[int, dict[str, dict]]:
@@ -157,32 +184,14 @@ def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dic
     offices = Office.objects.values_list("id", "slug", "name")
     return {
         "total": total,
-        "type": [
-            {"value": v, "label": label, "count": counts["type"].get(v, 0)}
-            for v, label in MemberType.choices
-        ],
-        "region": [
-            {"value": v, "label": label, "count": counts["region"].get(v, 0)}
-            for v, label in Region.choices
-        ],
-        "country": sorted(
-            (
-                {"value": code, "label": countries.name(code) or code, "count": n}
-                for code, n in counts["country"].items()
-            ),
-            key=lambda item: item["label"],
-        ),
+        "type": choice_items(MemberType.choices, counts["type"]),
+        "region": choice_items(Region.choices, counts["region"]),
+        "country": country_items(counts["country"]),
         "office": [
             {"value": slug, "label": name, "count": counts["office"].get(str(pk), 0)}
             for pk, slug, name in offices
         ],
-        "joined": sorted(
-            (
-                {"value": int(year), "label": str(int(year)), "count": n}
-                for year, n in counts["joined"].items()
-            ),
-            key=lambda item: -item["value"],
-        ),
+        "joined": year_items({int(year): n for year, n in counts["joined"].items()}),
     }
 
 

@@ -12,7 +12,6 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -22,6 +21,7 @@ from accounts.models import User
 from accounts.services import user_get_or_create_verified
 from notifications.services import notification_create
 from wego_portal.files import normalised_image
+from wego_portal.links import absolute_url
 from wego_portal.permissions import require
 from wego_portal.stale_decisions import ChangedMeanwhile, check_expected_status
 
@@ -36,6 +36,7 @@ from .enums import (
 from .models import MembershipApplication, Office, Organization, OrganizationUser, fold
 from .regions import region_for_country
 from .rules import SECRETARIAT_GROUP
+from .selectors import secretariat_users
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +54,6 @@ class DuplicateMemberError(MembershipError):
         else:
             message = f"{organization.name} is already a WeGO member or partner."
         super().__init__(message)
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 # --- Organizations ----------------------------------------------------------------------------
@@ -225,14 +222,6 @@ def password_set_url(user: User) -> str:
 # --- Membership applications -------------------------------------------------------------------
 
 
-def _secretariat_users():
-    return (
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP))
-        .distinct()
-    )
-
-
 @transaction.atomic
 def membership_application_submit(*, data: dict) -> MembershipApplication:
     """Record an application to join WeGO.
@@ -266,7 +255,7 @@ def membership_application_submit(*, data: dict) -> MembershipApplication:
         idempotency_key=f"membership-application-{application.pk}-received",
     )
     admin_path = reverse("admin:members_membershipapplication_change", args=[application.pk])
-    for officer in _secretariat_users():
+    for officer in secretariat_users():
         notification_create(
             kind="membership.application_new",
             recipient=officer,

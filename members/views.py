@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from wego_portal.caching import anonymous_page_cache
+from wego_portal.facets import facet_context
 from wego_portal.pagination import DeferredJoinPaginator
 from wego_portal.permissions import get_permitted_object_or_404
 from wego_portal.ratelimits import limit
@@ -24,28 +25,7 @@ from .home import member_home
 from .models import MembershipApplication, Office, Organization
 
 DIRECTORY_PAGE_SIZE = 24
-
-
-def _selected_filters(request: HttpRequest, facets: dict) -> list[dict]:
-    """The active filters as removable chips: each links to the same view without it."""
-    labels = {
-        key: {str(item["value"]): item["label"] for item in items} for key, items in facets.items()
-    }
-    chips = []
-    for key in ("q", "type", "region", "country", "office", "joined"):
-        for value in request.GET.getlist(key):
-            if not value:
-                continue
-            remaining = request.GET.copy()
-            remaining.setlist(key, [v for v in request.GET.getlist(key) if v != value])
-            remaining.pop("page", None)
-            label = (
-                f"“{value}”"
-                if key == "q"
-                else labels.get(key, {}).get(value.upper() if key == "country" else value, value)
-            )
-            chips.append({"label": label, "url": "?" + remaining.urlencode()})
-    return chips
+FILTER_KEYS = ["q", "type", "region", "country", "office", "joined"]
 
 
 @anonymous_page_cache(version=selectors.directory_version, prefix="members-directory")
@@ -65,10 +45,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
-            "facets": facets,
-            "selected": _selected_filters(request, facets),
-            "selected_values": {key: request.GET.getlist(key) for key in facets},
-            "query": request.GET.get("q", ""),
+            **facet_context(request, facets, FILTER_KEYS),
             "sort": request.GET.get("sort", "name"),
             "sort_choices": filterset.filters["sort"].extra["choices"],
         },

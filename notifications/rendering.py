@@ -13,6 +13,8 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from wego_portal.links import absolute_url
+
 from .kinds import NotificationKind
 
 SUBJECT_MAX_LENGTH = 255
@@ -26,13 +28,6 @@ class RenderedNotification:
     body_text: str
     body_html: str
     message: str
-
-
-def absolute_url(url: str) -> str:
-    """``url`` as a link that works from an e-mail client: site-relative paths get SITE_URL."""
-    if url.startswith("/") and not url.startswith("//"):
-        return settings.SITE_URL.rstrip("/") + url
-    return url
 
 
 def _render_text(template_name: str, context: dict[str, Any]) -> str:

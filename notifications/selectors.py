@@ -1,15 +1,46 @@
 """Reads of the notifications app: a user's notices and preferences, always scoped to them."""
 
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
+
+from wego_portal.caching import CacheVersion
 
 from .models import Notification, NotificationPreference
 
+#: The header's unread count is cached per user under a versioned key; the notifications
+#: services bump the version when a user's notices change (created, read). The timeout only
+#: bounds what a change made outside the services (a raw SQL edit) can leave stale.
+UNREAD_COUNT_TIMEOUT = 600
+
+
+def _unread_version(user_id: int) -> CacheVersion:
+    return CacheVersion(f"notices:unread:v:{user_id}")
+
 
 def unread_count_for(user) -> int:
-    """Unread in-portal notices of ``user``: one COUNT on a partial index."""
+    """Unread in-portal notices of ``user``: from the cache (two lookups), else one COUNT on a
+    partial index. The version is read before the count, so a count computed while the notices
+    changed is stored under the old version and never served."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    key = f"notices:unread:{user.pk}:{_unread_version(user.pk).current()}"
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_COUNT_TIMEOUT)
+    return count
+
+
+def unread_counts_changed(user_ids: Iterable[int | None]) -> None:
+    """Invalidate the cached unread counts of ``user_ids`` now and again once the transaction
+    commits (a count computed in between, without the uncommitted rows, is left behind)."""
+    versions = [_unread_version(pk) for pk in set(user_ids) if pk]
+    for version in versions:
+        version.bump()
+        transaction.on_commit(version.bump)
 
 
 def notices_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:

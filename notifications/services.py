@@ -47,6 +47,7 @@ from .enums import NotificationState
 from .kinds import NotificationKind, get_kind
 from .models import Notification, NotificationPreference
 from .rendering import absolute_url, render_notification
+from .selectors import unread_counts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -348,6 +349,8 @@ def notification_create(
         url=url,
         language=language,
     )
+    if _created:
+        unread_counts_changed([notification.recipient_id])
     return notification
 
 
@@ -452,6 +455,7 @@ def notification_create_bulk(
             .order_by("pk")
             .values_list("pk", "email")
         )
+    unread_counts_changed(entries[key].user.pk for key in new_keys if entries[key].user)
     to_send = [pk for pk, email in created if email]
     for start in range(0, len(to_send), batch_size):
         _after_commit_enqueue(to_send[start : start + batch_size])
@@ -469,14 +473,17 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         notification.read_at = now
+        unread_counts_changed([user.pk])
     return notification
 
 
 def notification_mark_all_read(*, user) -> int:
     """Mark every unread notice of ``user`` as read; return how many were unread."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread_counts_changed([user.pk])
+    return marked
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ only the applications assigned to them (``selectors.backoffice_applications``).
 import re
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import (
@@ -824,9 +823,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
             if status in workflow.staff_moves(a.kind, a.status)
             and self.ask(request, "programs.decide_application", a)
         ]
-        form = TransitionForm(
-            request.POST if request.POST.get("confirmed") == "yes" else None, target=status
-        )
+        form = self.confirmation_form(request, TransitionForm, target=status)
         # Each application's own status travels in expected_status_<pk> (bulk_move.html).
         del form.fields[EXPECTED_STATUS]
         if status == S.DECLINED:
@@ -869,19 +866,13 @@ class ApplicationAdmin(PortalExportModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/programs/application/bulk_move.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "applications": applications,
-                "target": S(status).label,
-                "form": form,
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
+            template="admin/programs/application/bulk_move.html",
+            title=title,
+            applications=applications,
+            target=S(status).label,
+            form=form,
         )
 
     @admin.action(
@@ -905,7 +896,7 @@ class ApplicationAdmin(PortalExportModelAdmin):
             for a in queryset.select_related("organization", "call")
             if a.status != S.DRAFT and self.ask(request, "programs.assign_reviewers", a)
         ]
-        form = AssignReviewerForm(request.POST if request.POST.get("confirmed") == "yes" else None)
+        form = self.confirmation_form(request, AssignReviewerForm)
         if form.is_bound and form.is_valid():
             for application in applications:
                 services.review_assign(
@@ -924,16 +915,10 @@ class ApplicationAdmin(PortalExportModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/programs/application/bulk_move.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Assign a reviewer"),
-                "applications": applications,
-                "form": form,
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
+            template="admin/programs/application/bulk_move.html",
+            title=_("Assign a reviewer"),
+            applications=applications,
+            form=form,
         )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from members.enums import MemberType, OrganizationStatus
 from members.models import Organization
 from members.rules import is_secretariat, organization_roles, staffed_office_ids
+from members.selectors import organization_people, secretariat_users
 
 from . import workflow
 from .enums import ApplicationStatus, MessageVisibility
@@ -255,13 +256,7 @@ def application_plan(application: Application) -> dict:
 
 def city_members(application: Application) -> QuerySet:
     """The active people acting for the applicant organization: the city's recipients."""
-    return (
-        get_user_model()
-        .objects.filter(
-            organization_roles__organization_id=application.organization_id, is_active=True
-        )
-        .order_by("pk")
-    )
+    return organization_people(application.organization_id)
 
 
 def assigned_reviewers(application: Application) -> QuerySet:
@@ -284,15 +279,7 @@ def office_staff_for(application: Application) -> QuerySet:
 
 
 def secretariat_staff() -> QuerySet:
-    from members.rules import SECRETARIAT_GROUP
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=SECRETARIAT_GROUP))
-        .distinct()
-        .order_by("pk")
-    )
+    return secretariat_users()
 
 
 # --- Review ------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +28,7 @@ from members.models import Organization
 from notifications.services import notification_create, notification_create_bulk
 from privacy.audit import acting
 from wego_portal.i18n import datetime_with_zone
+from wego_portal.links import absolute_url
 from wego_portal.stale_decisions import check_expected_status
 
 from . import sections, selectors, workflow
@@ -89,10 +89,6 @@ __all__ = [
     "ProgramError",
     "TransitionNotAllowed",
 ]
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def portal_path(application: Application) -> str:

@@ -18,6 +18,7 @@ Every ``ModelAdmin`` of the portal (and the third-party models it shows) derives
 * custom views: ``object_or_404`` finds the object in the scoped list and checks the named
   permission on it.
 * history: refused before the object is looked up, and only for rows in the scope.
+* confirmation pages of actions: ``ConfirmActionMixin`` (one way to ask "are you sure?").
 * import and export: ``<app>.import_<model>`` and ``<app>.export_<model>``; the export is the
   changelist's rows; every text cell of an export is neutralised (``wego_portal.spreadsheets``).
 """
@@ -31,6 +32,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -54,7 +56,58 @@ def ask(user, name: str, obj=None) -> bool:
     return rules.has_perm(name, user, obj)
 
 
-class PortalAdminMixin:
+class ConfirmActionMixin:
+    """A changelist action that asks first: a confirmation page, then the action itself.
+
+    The action shows ``confirmation_page`` (which posts the selection back with
+    ``confirmed=yes``) until ``action_confirmed``; a form on the page is bound only then
+    (``confirmation_form``)::
+
+        form = self.confirmation_form(request, ReturnForm)
+        if form.is_bound and form.is_valid():
+            ...  # call the service for each row, message the user
+            return None
+        return self.confirmation_page(request, title=..., objects=queryset, form=form)
+    """
+
+    confirmation_template = "admin/confirm_action.html"
+
+    @staticmethod
+    def action_confirmed(request: HttpRequest) -> bool:
+        return request.POST.get("confirmed") == "yes"
+
+    def confirmation_form(self, request: HttpRequest, form_class, **kwargs):
+        """``form_class`` bound to the POST once confirmed, else unbound (the first show)."""
+        return form_class(request.POST if self.action_confirmed(request) else None, **kwargs)
+
+    def confirmation_page(
+        self,
+        request: HttpRequest,
+        *,
+        title,
+        objects=(),
+        action: str | None = None,
+        template: str | None = None,
+        **context,
+    ) -> TemplateResponse:
+        """The page listing ``objects`` with ``explanation``/``form``/``submit_label`` (any
+        extra context), posting ``action`` (default: the action being run) again."""
+        return TemplateResponse(
+            request,
+            template or self.confirmation_template,
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "objects": objects,
+                "action": action or request.POST.get("action", ""),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                **context,
+            },
+        )
+
+
+class PortalAdminMixin(ConfirmActionMixin):
     """Permissions, scope, choices, actions and history from the django-rules."""
 
     #: Lookup path from the model to its ``Office``: rows regional-office staff may see.

@@ -68,11 +68,11 @@ def test_project_change_page_renders_with_its_images(client, officer):
 
 
 def test_queue_lists_proposals_and_links_to_the_candidates(client, officer):
-    ProjectFactory(title="Proposed", status=ProjectStatus.PROPOSED)
+    ProjectFactory(title="Proposed", status=ProjectStatus.SUBMITTED)
     ProjectFactory(title="Draft")
     client.force_login(officer)
 
-    response = client.get(CHANGELIST, {"status": "proposed"})
+    response = client.get(CHANGELIST, {"status": "submitted"})
 
     assert [p.title for p in response.context["cl"].result_list] == ["Proposed"]
     assert reverse("admin:catalog_project_candidates") in response.content.decode()

@@ -92,7 +92,7 @@ def test_member_proposes_a_project_that_is_public_only_once_published(
         client.post(reverse("catalog:project_propose", args=[project.pk]))
 
     project.refresh_from_db()
-    assert project.status == ProjectStatus.PROPOSED
+    assert project.status == ProjectStatus.SUBMITTED
     assert titles(visitor.get(LIST)) == []
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["officer@wego.test"], "Catalog project to review: Smart flood warning")
@@ -121,7 +121,7 @@ def test_member_proposes_a_project_that_is_public_only_once_published(
 def test_secretariat_returns_a_proposal_with_a_note(
     seoul, seoul_editor, officer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    project = ProjectFactory(organization=seoul, status=ProjectStatus.PROPOSED)
+    project = ProjectFactory(organization=seoul, status=ProjectStatus.SUBMITTED)
     staff = Client()
     staff.force_login(officer)
 
@@ -214,7 +214,7 @@ def test_another_members_image_cannot_be_removed(client, seoul, makati_editor):
 
 
 def test_a_proposal_under_review_cannot_be_edited(client, seoul, seoul_editor):
-    project = ProjectFactory(organization=seoul, status=ProjectStatus.PROPOSED)
+    project = ProjectFactory(organization=seoul, status=ProjectStatus.SUBMITTED)
     client.force_login(seoul_editor)
 
     assert client.get(reverse("catalog:project_edit", args=[project.pk])).status_code == 404
@@ -285,7 +285,7 @@ def test_portal_list_query_count_is_constant(
     client.force_login(seoul_editor)
     client.get(reverse("catalog:my_projects"))  # warm the session
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         response = client.get(reverse("catalog:my_projects"))
 
     assert response.context["page"].paginator.count == count

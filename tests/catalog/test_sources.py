@@ -201,7 +201,7 @@ def test_digest_counts_proposals_and_candidates(winner, completed, officer):
     from notifications.digest import digest_items_for
     from tests.factories.catalog import ProjectFactory
 
-    ProjectFactory(status=ProjectStatus.PROPOSED)
+    ProjectFactory(status=ProjectStatus.SUBMITTED)
 
     lines = {item.label: item.count for item in digest_items_for(officer)}
 

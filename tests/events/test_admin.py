@@ -121,7 +121,7 @@ def test_changelist_query_count_is_constant(admin_client, django_assert_num_quer
     admin_client.get(CHANGELIST)
 
     # the same whatever the number of events: counts and places come with the page query
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(7):
         admin_client.get(CHANGELIST)
 
 

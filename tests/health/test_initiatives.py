@@ -399,7 +399,7 @@ def test_portal_list_query_count_is_constant(
     client.force_login(seoul_editor)
     client.get(reverse("health:my_initiatives"))  # warm the session
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         response = client.get(reverse("health:my_initiatives"))
 
     assert response.context["page"].paginator.count == count

@@ -221,5 +221,5 @@ def test_admin_changelist_query_count_is_constant(
     client.force_login(staff_user)
     client.get(CHANGELIST)  # warm the session
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         client.get(CHANGELIST)

@@ -132,7 +132,7 @@ def test_admin_list_query_count_is_constant(
     client.force_login(secretariat)
     client.get(CHANGELIST)  # warm the session
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(10):
         response = client.get(CHANGELIST)
 
     assert len(response.context["cl"].result_list) == count

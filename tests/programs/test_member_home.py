@@ -139,4 +139,4 @@ def test_home_query_count_does_not_grow_with_drafts(
 # per draft, and the home shows at most five drafts (members.home.LIMIT), so the page stays
 # bounded. Everything else on the page costs the same whatever the numbers.
 QUERIES_PER_DRAFT = 4
-BASE_QUERIES = 19
+BASE_QUERIES = 12

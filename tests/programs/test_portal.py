@@ -74,7 +74,7 @@ def test_applications_list_query_count_is_constant(
     client.force_login(seoul_editor)
     client.get(reverse("programs:applications"))  # warm the session
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6):
         response = client.get(reverse("programs:applications"))
 
     assert response.context["page"].paginator.count == count

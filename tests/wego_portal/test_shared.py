@@ -1,0 +1,125 @@
+"""The shared pieces every app builds on: links, cache versions, people, facets, moderation."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.test import RequestFactory, override_settings
+
+from catalog.models import Project
+from health.models import Initiative
+from members.enums import Region
+from members.rules import SECRETARIAT_GROUP
+from members.selectors import organization_people, secretariat_users
+from tests.factories.accounts import UserFactory
+from tests.factories.catalog import ProjectFactory
+from tests.factories.members import OrganizationFactory, OrganizationUserFactory
+from wego_portal.caching import CacheVersion
+from wego_portal.facets import (
+    choice_items,
+    country_items,
+    facet_context,
+    filter_chips,
+    value_counts,
+    year_items,
+)
+from wego_portal.links import absolute_url
+from wego_portal.moderation.models import Moderated
+
+
+@override_settings(SITE_URL="https://portal.example.org/")
+def test_absolute_url_prefixes_site_paths_only():
+    assert absolute_url("/en/events/") == "https://portal.example.org/en/events/"
+    assert absolute_url("https://other.example/x") == "https://other.example/x"
+    assert absolute_url("//cdn.example/x") == "//cdn.example/x"
+
+
+def test_cache_version_starts_at_one_and_bumps():
+    version = CacheVersion("test:shared-version")
+    assert version.current() == 1
+    version.bump()
+    assert version.current() == 2
+    cache.delete("test:shared-version")
+    version.bump()  # evicted meanwhile: starts past the first version, never back at 1
+    assert version.current() == 2
+
+
+def test_secretariat_users_are_active_staff_of_the_group_or_superusers(db):
+    officer = UserFactory(is_staff=True)
+    officer.groups.add(Group.objects.create(name=SECRETARIAT_GROUP))
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    UserFactory(is_staff=True)  # staff of a regional office
+    gone = UserFactory(is_staff=True, is_superuser=True, is_active=False)
+    assert list(secretariat_users()) == sorted([officer, superuser], key=lambda u: u.pk)
+    assert gone not in secretariat_users()
+
+
+def test_organization_people_are_the_active_people_of_that_organization(db):
+    seoul, busan = OrganizationFactory(), OrganizationFactory()
+    editor = OrganizationUserFactory(organization=seoul).user
+    left = OrganizationUserFactory(organization=seoul, user=UserFactory(is_active=False)).user
+    OrganizationUserFactory(organization=busan)
+    assert list(organization_people(seoul)) == [editor]
+    assert list(organization_people(seoul.pk)) == [editor]
+    assert left not in organization_people(seoul)
+    assert not organization_people(None).exists()
+
+
+def test_facet_items_count_every_choice_and_sort_countries_and_years(db):
+    OrganizationFactory(region=Region.ASIA_PACIFIC, country="KR")
+    OrganizationFactory(region=Region.ASIA_PACIFIC, country="FR")
+    OrganizationFactory(region=Region.EUROPE, country="FR")
+    from members.models import Organization
+
+    regions = choice_items(Region.choices, value_counts(Organization.objects.all(), "region"))
+    assert [item["value"] for item in regions] == list(Region.values)
+    assert {item["value"]: item["count"] for item in regions}[Region.ASIA_PACIFIC] == 2
+    countries = country_items(value_counts(Organization.objects.all(), "country"))
+    assert [(c["value"], c["count"]) for c in countries] == [("FR", 2), ("KR", 1)]
+    assert [y["value"] for y in year_items({2019: 1, 2024: 3})] == [2024, 2019]
+
+
+def test_filter_chips_link_to_the_list_without_that_value():
+    request = RequestFactory().get("/x/", {"q": "smart", "region": ["europe", "africa"], "page": 3})
+    facets = {"region": [{"value": "europe", "label": "Europe", "count": 1}]}
+    chips = filter_chips(request, facets, ["q", "region"])
+    assert [chip["label"] for chip in chips] == ["“smart”", "Europe", "africa"]
+    assert chips[1]["url"] == "?q=smart&region=africa"  # the page is dropped too
+    context = facet_context(request, facets, ["q", "region"])
+    assert context["selected_values"] == {"region": ["europe", "africa"]}
+    assert context["query"] == "smart"
+
+
+def test_facet_group_marks_chosen_values_also_for_numbers():
+    items = [
+        {"value": 2024, "label": "2024", "count": 2},
+        {"value": 2023, "label": "2023", "count": 1},
+    ]
+    html = render_to_string(
+        "includes/facet_group.html",
+        {"name": "year", "legend": "Year", "items": items, "selected": ["2023"], "select": True},
+    )
+    assert '<option value="2023" selected>' in html
+    assert '<option value="2024" >' in html
+    boxes = render_to_string(
+        "includes/facet_group.html",
+        {"name": "year", "legend": "Year", "items": items, "selected": ["2024"]},
+    )
+    assert 'id="year-2024" checked' in boxes
+    assert "<legend" in boxes
+
+
+def test_catalog_and_health_share_the_moderation_model():
+    for model in (Project, Initiative):
+        assert issubclass(model, Moderated)
+        names = {c.name for c in model._meta.constraints}
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        assert {f"{label}_status_valid", f"{label}_published_has_date"} <= names
+
+
+@pytest.mark.django_db
+def test_a_published_contribution_needs_its_date():
+    project = ProjectFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(status="published", published_at=None)
