@@ -350,6 +350,7 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
         "a city's public project",
     ),
     "catalog.ProjectImage": (("image", "thumbnail"), "pictures of a city's project"),
+    "reports.PublishedFigure": (("note",), "notes on the figures WeGO published"),
     "governance.Body": (("name", "description"), "WeGO's governing bodies"),
     "governance.Seat": (("note",), "a seat on a governing body"),
     "governance.Meeting": (
