@@ -97,6 +97,11 @@ def _awarded(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     )
 
 
+def public_awarded_entries() -> QuerySet[Entry]:
+    """Every entry with a public page: the winners and special mentions of published editions."""
+    return _awarded(Entry.objects.all())
+
+
 def awarded_entries(edition: Edition) -> QuerySet[Entry]:
     """The published winners and special mentions of ``edition``, with their images."""
     return (

@@ -83,7 +83,7 @@ PERSONAL: tuple[Entry, ...] = (
     ),
     Entry(
         "notifications.Notification",
-        ("to_email", "body_text", "body_html", "message", "last_error"),
+        ("to_email", "body_text", "body_html", "message", "last_error", "context"),
         _("Sending notices and e-mails, and proving they were sent."),
         _("Bodies removed 180 days after sending; deleted with the account."),
         _("the recipient; the Secretariat"),
@@ -350,6 +350,7 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
         "a city's public project",
     ),
     "catalog.ProjectImage": (("image", "thumbnail"), "pictures of a city's project"),
+    "reports.PublishedFigure": (("note",), "notes on the figures WeGO published"),
     "governance.Body": (("name", "description"), "WeGO's governing bodies"),
     "governance.Seat": (("note",), "a seat on a governing body"),
     "governance.Meeting": (

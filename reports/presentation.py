@@ -60,6 +60,7 @@ def numbers_context() -> dict:
         return context
     data = selectors.numbers_page()
     overview = data["overview"]
+    data["published"] = selectors.numbers_published(selectors.records_of({"overview": overview}))
     context = {
         **data,
         **_member_charts(data["growth"], overview),

@@ -2,8 +2,10 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 
 from accounts.views import (
     RateLimitedLoginView,
@@ -16,6 +18,8 @@ from .health import healthz, liveness, readiness, status_page
 from .i18n import set_language
 from .observability.metrics import metrics_view
 from .ratelimits import too_many_requests
+from .robots import robots_txt
+from .sitemaps import portal_sitemaps, sitemap_index
 from .views import HomeView, favicon
 
 # The admin login goes through allauth's login (rate limits, two-factor, e-mail verification).
@@ -43,6 +47,18 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_control(max_age=60 * 60, public=True)(sitemap_views.sitemap),
+        {"sitemaps": portal_sitemaps()},
+        name="sitemap_section",
+    ),
     path("api/v1/", include("wego_portal.api_urls")),
 ]
 
@@ -70,6 +86,7 @@ urlpatterns += i18n_patterns(
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
     path("", include("governance.urls")),
+    path("", include("search.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,163 @@
+"""The site search: each source's public rows matching a query, ranked, and highlighted.
+
+PostgreSQL: full-text search over the source's weighted fields (English and the page's
+language; the ``simple`` configuration, as the texts are in many languages) plus trigram word
+similarity of the name or title, so that a typo ("Seol") still finds Seoul; the rank adds
+both. Members use the directory's own search (folded names in every script, GIN trigram).
+SQLite (the laptop default): every word must appear in one of the fields (ignoring case).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import operator
+import re
+import unicodedata
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import FloatField, Q, QuerySet, Value
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .sources import SOURCES, Source
+
+#: Longer queries are cut: nobody types more, and it bounds the work of a request.
+MAX_QUERY_LENGTH = 200
+SUMMARY_LENGTH = 220
+
+
+def clean_query(raw: str | None) -> str:
+    """The query without control characters (PostgreSQL refuses NUL), spaces collapsed, cut."""
+    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in raw or "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def _language_column(model, field: str) -> str | None:
+    code = (get_language() or settings.LANGUAGE_CODE).replace("-", "_")
+    if code == settings.LANGUAGE_CODE:
+        return None
+    try:
+        model._meta.get_field(f"{field}_{code}")
+    except FieldDoesNotExist:
+        return None
+    return f"{field}_{code}"
+
+
+def _fields(source: Source, model) -> list[tuple[str, str]]:
+    """The source's fields, plus each translated field's column in the page's language."""
+    found = []
+    for field, weight in source.fields:
+        found.append((field, weight))
+        column = _language_column(model, field)
+        if column:
+            found.append((column, weight))
+    return found
+
+
+def search_source(source: Source, query: str) -> QuerySet:
+    """The public rows of ``source`` matching ``query``, best first, each with ``rank``."""
+    queryset = source.queryset()
+    if source.custom_search is not None:
+        found = source.custom_search(queryset, query)
+        if "rank" in found.query.annotations:
+            return found
+        return found.annotate(rank=Value(0.0, output_field=FloatField()))
+    fields = _fields(source, queryset.model)
+    if settings.USING_POSTGRES:
+        vector = functools.reduce(
+            operator.add,
+            [SearchVector(field, weight=weight, config="simple") for field, weight in fields],
+        )
+        text_query = SearchQuery(query, search_type="websearch", config="simple")
+        return (
+            queryset.annotate(
+                document=vector,
+                rank=SearchRank(vector, text_query)
+                + TrigramWordSimilarity(query, source.name_field),
+            )
+            .filter(
+                Q(document=text_query) | Q(**{f"{source.name_field}__trigram_word_similar": query})
+            )
+            .order_by("-rank", "pk")
+        )
+    for word in query.split():
+        queryset = queryset.filter(
+            functools.reduce(operator.or_, [Q(**{f"{f}__icontains": word}) for f, _w in fields])
+        )
+    return queryset.annotate(rank=Value(0.0, output_field=FloatField())).order_by("pk")
+
+
+def _terms(query: str) -> list[str]:
+    words = {word.strip("\"'-") for word in query.split()}
+    return sorted((w for w in words if len(w) > 1), key=len, reverse=True)
+
+
+def highlight(text: str, query: str, *, length: int | None = None) -> SafeString:
+    """``text`` escaped, with each word of ``query`` wrapped in ``<mark>``; when ``length`` is
+    given, cut to about that many characters around the first match."""
+    text = " ".join(str(text or "").split())
+    terms = _terms(query)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+    if length and len(text) > length:
+        first = pattern.search(text) if pattern else None
+        start = max(0, (first.start() if first else 0) - length // 4)
+        text = ("…" if start else "") + text[start : start + length].rstrip() + "…"
+    if pattern is None:
+        return escape(text)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 (every piece escaped above)
+
+
+@dataclasses.dataclass
+class Hit:
+    title: SafeString
+    summary: SafeString
+    url: str
+    kind: str
+
+
+@dataclasses.dataclass
+class Group:
+    source: Source
+    total: int
+    hits: list[Hit]
+
+
+def hits(source: Source, rows, query: str) -> list[Hit]:
+    return [
+        Hit(
+            title=highlight(source.title(row), query),
+            summary=highlight(source.summary(row), query, length=SUMMARY_LENGTH),
+            url=source.url(row),
+            kind=str(source.label),
+        )
+        for row in rows
+    ]
+
+
+def site_search(query: str, *, per_group: int = 5) -> list[Group]:
+    """Every source with at least one match: its count and its best ``per_group`` hits, in
+    the order of ``SOURCES``."""
+    groups = []
+    for source in SOURCES.values():
+        found = search_source(source, query)
+        top = list(found[:per_group])
+        if not top:
+            continue
+        total = len(top) if len(top) < per_group else found.count()
+        groups.append(Group(source=source, total=total, hits=hits(source, top, query)))
+    return groups
