@@ -26,7 +26,8 @@ def _chart_label(line: dict) -> str:
 
 
 def numbers_cache_key() -> str:
-    return f"reports:numbers:v{directory_version()}:{get_language()}"
+    figures = selectors.FIGURES_VERSION.current()
+    return f"reports:numbers:v{directory_version()}.{figures}:{get_language()}"
 
 
 def _member_charts(growth, overview: dict, *, words: bool = True) -> dict:

@@ -55,6 +55,14 @@ def report_run_progress(*, run: ReportRun, progress: int, message: str) -> None:
     )
 
 
+def figures_changed() -> None:
+    """After commit, the cached numbers page is rebuilt (a new figures version). Every write
+    of a published figure calls it: the back office's saves and deletions, and the loader."""
+    from .selectors import FIGURES_VERSION
+
+    transaction.on_commit(FIGURES_VERSION.bump)
+
+
 def annual_report_html(*, year: int, data: dict | None = None) -> str:
     """The standalone HTML document of the annual report, as printed and turned into PDF."""
     from .presentation import report_context
