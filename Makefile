@@ -16,7 +16,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for p in $$root/versions/$$v*/bin/python$$v; do if [ -x "$$p" ]; then echo "$$p"; exit; fi; done; \
 	done)
 
-.PHONY: help run test lint bench lock worker beat clean check-deploy demo messages catalogues
+.PHONY: help run test lint bench lock worker beat clean check-deploy demo messages catalogues cluster-test
 
 # The shipped languages besides English (locale/<code>/LC_MESSAGES/django.po).
 LOCALES := ko zh_Hans ru es fr ar tr
@@ -52,7 +52,7 @@ run: venv catalogues ## Run the portal on http://127.0.0.1:$(PORT) (SQLite, eage
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-BANDIT_TARGETS := accounts members programs events awards notifications health catalog reports privacy governance wego_portal
+BANDIT_TARGETS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)) wego_portal)
 
 test: venv catalogues ## Run ruff, bandit and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/ruff check .
@@ -77,6 +77,9 @@ worker: venv ## Run a Celery worker on the default and the sweeper queue (needs 
 
 beat: venv ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A wego_portal beat -l info
+
+cluster-test: venv catalogues ## Two gunicorn nodes behind HAProxy, two workers, beat, S3 and an SMTP sink: sessions, files, rate limits, exactly-once delivery (needs PostgreSQL, Redis, haproxy)
+	$(PY) ops/cluster_test.py
 
 bench: venv ## Benchmarks on PostgreSQL (large synthetic data; see bench/)
 	$(PY) bench/run.py

@@ -5,16 +5,30 @@ what the public sees and how lists sort live in one place.
 """
 
 import datetime
+import hashlib
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from members.enums import Region
 from members.rules import is_secretariat
 from wego_portal.caching import CacheVersion
-from wego_portal.facets import choice_items, country_items, value_counts, year_items
+from wego_portal.facets import choice_items, country_items, grouped_counts, year_items
 
 from .enums import (
+    ACTIVE_REGISTRATION,
     FEED_PRECISIONS,
     Attendance,
     DatePrecision,
@@ -99,19 +113,31 @@ FACETS = {
 }
 
 
-def event_facets(queryset: QuerySet[Event]) -> dict[str, list[dict]]:
-    """Counts per filter value within the current results (one aggregate query per facet)."""
+#: The events list moves with the clock (upcoming becomes past) as well as with the data, so
+#: cached facet counts expire with the visitors' cached page.
+FACETS_CACHE_SECONDS = 60
 
-    def counts(key: str) -> dict:
-        return value_counts(queryset, FACETS[key], distinct=True)
 
+def event_facets(queryset: QuerySet[Event], *, cache_key: str = "") -> dict:
+    """The number of results and the counts per filter value within them: one grouped query
+    (``grouped_counts``), cached per filter combination (``cache_key``) until an event changes
+    or a minute passes."""
+    digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
+    key = f"events:facets:{events_list_version()}:{digest}"
+    cached = cache.get(key) if cache_key else None
+    total, counts = (
+        cached if cached is not None else grouped_counts(queryset, FACETS, distinct=True)
+    )
+    if cache_key and cached is None:
+        cache.set(key, (total, counts), FACETS_CACHE_SECONDS)
     return {
-        "kind": choice_items(EventKind.choices, counts("kind")),
-        "program": choice_items(EventProgram.choices, counts("program")),
-        "year": year_items(counts("year")),
-        "region": choice_items(Region.choices, counts("region")),
-        "attendance": choice_items(Attendance.choices, counts("attendance")),
-        "country": country_items(counts("country")),
+        "total": total,
+        "kind": choice_items(EventKind.choices, counts["kind"]),
+        "program": choice_items(EventProgram.choices, counts["program"]),
+        "year": year_items({int(year): n for year, n in counts["year"].items()}),
+        "region": choice_items(Region.choices, counts["region"]),
+        "attendance": choice_items(Attendance.choices, counts["attendance"]),
+        "country": country_items(counts["country"]),
     }
 
 
@@ -139,11 +165,17 @@ def event_for_detail(slug: str) -> Event:
 
 
 def event_for_registration(slug: str) -> Event:
-    """A public event with its questions (for the registration forms)."""
+    """A public event with its questions and hosts (for the registration forms)."""
     return (
         with_registration_counts(public_events())
         .prefetch_related(
-            Prefetch("questions", queryset=RegistrationQuestion.objects.order_by("position"))
+            Prefetch("questions", queryset=RegistrationQuestion.objects.order_by("position")),
+            Prefetch(
+                "host_links",
+                queryset=EventHost.objects.select_related("organization").order_by(
+                    "position", "id"
+                ),
+            ),
         )
         .get(slug=slug)
     )
@@ -290,6 +322,57 @@ def registrations_for_export(event: Event) -> QuerySet[EventRegistration]:
         event.registrations.select_related("organization", "user")
         .exclude(status=RegistrationStatus.PENDING)
         .order_by("status", "requested_at", "id")
+    )
+
+
+def _share_consents():
+    """Active consents to share a registration with its event's hosts, matched to the row."""
+    from privacy.enums import ConsentPurpose
+    from privacy.models import ConsentRecord
+
+    return ConsentRecord.objects.filter(
+        purpose=ConsentPurpose.SHARE_WITH_HOST,
+        withdrawn_at__isnull=True,
+        subject=Concat(
+            Value(f"{EventRegistration._meta.label}:"),
+            Cast(OuterRef("pk"), output_field=CharField()),
+        ),
+    )
+
+
+def registrations_shared_with_hosts(event: Event) -> QuerySet[EventRegistration]:
+    """The hosts' export of ``event``: confirmed and waitlisted registrations whose registrant
+    agreed to share them with the hosts and has not withdrawn, with ``shared_since``."""
+    consents = _share_consents()
+    return (
+        event.registrations.filter(status__in=ACTIVE_REGISTRATION, email_confirmed_at__isnull=False)
+        .filter(Exists(consents))
+        .annotate(shared_since=Subquery(consents.order_by("-given_at").values("given_at")[:1]))
+        .order_by("status", "requested_at", "id")
+    )
+
+
+def events_hosted_for(user) -> QuerySet[Event]:
+    """Events hosted by ``user``'s organizations, newest first, with ``shared_count`` (how many
+    registrants share their registration with the hosts)."""
+    shared = (
+        EventRegistration.objects.filter(
+            event=OuterRef("pk"),
+            status__in=ACTIVE_REGISTRATION,
+            email_confirmed_at__isnull=False,
+        )
+        .filter(Exists(_share_consents()))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Event.objects.filter(host_links__organization__people__user=user)
+        .distinct()
+        .annotate(shared_count=Coalesce(Subquery(shared), 0))
+        .prefetch_related("host_links")
+        .order_by("-window_start", "-id")
     )
 
 
