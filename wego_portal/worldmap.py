@@ -164,8 +164,7 @@ def location_map_svg(
     pin = ""
     if marker:
         pin = format_html(
-            '<circle cx="{}" cy="{}" r="3.2" fill="#c0392b" stroke="#ffffff" '
-            'stroke-width="1.2"/>',
+            '<circle cx="{}" cy="{}" r="3.2" fill="#c0392b" stroke="#ffffff" stroke-width="1.2"/>',
             f"{marker[0]:.1f}",
             f"{marker[1]:.1f}",
         )
