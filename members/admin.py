@@ -545,4 +545,11 @@ class AboutPageAdmin(TranslationAdmin, PortalModelAdmin):
     ]
 
     def has_add_permission(self, request):
-        return not AboutPage.objects.exists() and super().has_add_permission(request)
+        """One page: the add form refuses once it exists (asked on that form only, so the
+        back office's menus cost no query)."""
+        if not super().has_add_permission(request):
+            return False
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "members_aboutpage_add":
+            return not AboutPage.objects.exists()
+        return True

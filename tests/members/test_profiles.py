@@ -185,3 +185,11 @@ def test_about_page_is_edited_by_the_secretariat_only(client, wego_data):
 
     assert refused.status_code in (302, 403, 404)
     assert allowed.status_code == 200 and 'name="introduction_ko"' in allowed.content.decode()
+
+
+def test_a_second_about_page_cannot_be_added(client, wego_data):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:members_aboutpage_add"))
+
+    assert response.status_code == 403
