@@ -31,6 +31,7 @@ PAGES = [
     ("secretariat@demo.wego.local", "back-office", "/admin/"),
     ("seoul@demo.wego.local", "member-home", "/portal/"),
     ("seoul@demo.wego.local", "account", "/accounts/"),
+    ("seoul@demo.wego.local", "account-devices", "/accounts/sessions/"),
     ("secretariat@demo.wego.local", "review", "review"),
     (None, "directory-phone", "/members/"),
     ("seoul@demo.wego.local", "member-home-phone", "/portal/"),

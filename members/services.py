@@ -252,7 +252,8 @@ def organization_add_person(
         context={
             "organization": organization,
             "invited_by": invited_by,
-            "role": link.get_role_display(),
+            # The label, not its text: translated when the e-mail is sent.
+            "role": OrganizationRole(link.role).label,
             "action_url": url,
             # Set when the invitation follows the approval of the membership application.
             "membership_approved_on": membership_approved_on,

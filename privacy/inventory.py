@@ -83,7 +83,7 @@ PERSONAL: tuple[Entry, ...] = (
     ),
     Entry(
         "notifications.Notification",
-        ("to_email", "body_text", "body_html", "message", "last_error"),
+        ("to_email", "body_text", "body_html", "message", "last_error", "context"),
         _("Sending notices and e-mails, and proving they were sent."),
         _("Bodies removed 180 days after sending; deleted with the account."),
         _("the recipient; the Secretariat"),

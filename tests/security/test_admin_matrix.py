@@ -119,6 +119,7 @@ POLICY: dict[str, Policy] = {
     "health.inquiry": Policy(add=NOBODY, delete=NOBODY),
     "catalog.project": SECRETARIAT_ONLY,
     "reports.reportrun": Policy(change=NOBODY),
+    "reports.publishedfigure": Policy(),  # WeGO's published figures: the Secretariat
     # Privacy: the audit log is read (and exported) by the Secretariat and by the office of
     # the entry's region; nobody edits it. Exports, deletion requests, consent records and
     # retention runs are records the Secretariat reads.
@@ -187,7 +188,8 @@ def test_every_action_declares_its_permissions(label, db):
         for name in model_admin.actions or []:
             func = getattr(type(model_admin), name) if isinstance(name, str) else name
             assert getattr(func, "allowed_permissions", None), f"{label}: {name}"
-    for name, (func, _name, _label) in model_admin.get_actions(request).items():
+    for name, action in model_admin.get_actions(request).items():
+        func = action.func
         assert func.allowed_permissions, f"{label}: {name} offered unguarded"
 
 
