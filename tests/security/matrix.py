@@ -621,6 +621,12 @@ def _future_governance_document(w):
 # --- Admin -------------------------------------------------------------------------------
 
 
+def _about_page():
+    from members.models import AboutPage
+
+    return AboutPage.objects.first() or AboutPage.objects.create(president_name="Matrix")
+
+
 def _published_figure():
     from reports.models import PublishedFigure
 
@@ -714,6 +720,7 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "catalog.project": lambda w: _project(w),
         "reports.reportrun": lambda w: _report_run_object(w),
         "reports.publishedfigure": lambda w: _published_figure(),
+        "members.aboutpage": lambda w: _about_page(),
         "auditlog.logentry": _audit_entry,
         "privacy.dataexport": lambda w: _data_export(w),
         "privacy.erasurerequest": lambda w: _erasure_request(w),

@@ -83,6 +83,9 @@ POLICY: dict[str, Policy] = {
         list=OFFICES, view=REGION, change=REGION, import_=OFFICES, export=OFFICES
     ),
     "members.office": Policy(list=OFFICES, view=OFFICES),
+    # One About WeGO page (loaded from the report): the Secretariat edits it; the add form
+    # opens only while there is none, and it is never deleted.
+    "members.aboutpage": Policy(add=NOBODY, delete=NOBODY),
     "members.membershipapplication": Policy(list=OFFICES, view=REGION, change=NOBODY, add=NOBODY),
     "members.organizationuser": Policy(
         list=OFFICES, view=REGION, change=REGION, add=OFFICES, delete=REGION
