@@ -32,7 +32,7 @@ from .registrations import _lock_event, _promote, logger
 
 
 def _bulk_registrants(event: Event, statuses: Iterable[str]) -> list[BulkRecipient]:
-    from .selectors import registrations_shared_with_hosts
+    from ..selectors import registrations_shared_with_hosts
 
     shared = set(registrations_shared_with_hosts(event).values_list("pk", flat=True))
     recipients = []

@@ -297,7 +297,7 @@ def voting_organizations_for(
     user: User, vote: Vote
 ) -> list[tuple[Organization, Organization | None]]:
     """The members ``user`` may vote for on ``vote``: (member, proxy holder or None)."""
-    from .rules import delegated_organization_ids
+    from ..rules import delegated_organization_ids
 
     mine = delegated_organization_ids(user)
     if not mine:
