@@ -121,17 +121,7 @@ class EntryDocumentInline(PortalTabularInline):
 class EntryAdminForm(forms.ModelForm):
     class Meta:
         model = Entry
-        fields = [
-            "category",
-            "project_title",
-            "summary",
-            "problem",
-            "solution",
-            "ict_used",
-            "results_impact",
-            "started_on",
-            "partners",
-        ]
+        fields = ["category", *Entry.CONTENT_FIELDS]
 
     def clean_category(self):
         category = self.cleaned_data["category"]

@@ -43,16 +43,8 @@ MAX_DOCUMENTS_PER_ENTRY = 5
 IMAGE_MAX_SIDE = 1600
 THUMBNAIL_MAX_SIDE = 480
 
-ENTRY_FIELDS = (
-    "project_title",
-    "summary",
-    "problem",
-    "solution",
-    "ict_used",
-    "results_impact",
-    "started_on",
-    "partners",
-)
+#: The project's fields an entrant fills in (``Entry.CONTENT_FIELDS``).
+ENTRY_FIELDS = Entry.CONTENT_FIELDS
 
 
 class AwardsError(Exception):

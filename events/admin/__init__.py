@@ -7,7 +7,7 @@ from .events import (
     EventAdmin,
 )
 from .exports import (
-    _cell,
+    RegistrationExportResource,
     export_response,
     registrations_dataset,
 )
@@ -40,12 +40,12 @@ __all__ = [
     "EventRegistrationInline",
     "EventSponsorInline",
     "RegistrationEventFilter",
+    "RegistrationExportResource",
     "RegistrationQuestionInline",
     "SpeakerForm",
     "SpeakerInline",
     "WhenFilter",
     "YearFilter",
-    "_cell",
     "_status_tag",
     "export_response",
     "registrations_dataset",

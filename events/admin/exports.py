@@ -1,72 +1,98 @@
-"""The registrations of events as a spreadsheet."""
+"""The registrations of events as a spreadsheet: an import-export resource (export only).
 
-import datetime
+Every text cell is neutralised against spreadsheet formulas by ``PortalResource``; times are in
+the site's time zone; the events' own questions are extra columns.
+"""
 
-import tablib
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export import fields, widgets
 
+from wego_portal.admin import PortalResource
 from wego_portal.spreadsheets import neutralise
 
 from .. import selectors
+from ..models import EventRegistration
 
-# --- Exports -----------------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    """Text for a spreadsheet cell; leading formula characters are neutralised."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return neutralise(str(value))
+TIME = widgets.DateTimeWidget(format="%Y-%m-%d %H:%M")
 
 
-def registrations_dataset(events) -> tablib.Dataset:
-    """Every registration of ``events`` (pending e-mail confirmations left out), with answers."""
-    events = list(events)
-    questions: list[tuple[int, str]] = []
-    for event in events:
-        questions.extend((q.pk, f"{q.label}") for q in event.questions.all())
-    headers = [
-        str(_("event")),
-        str(_("status")),
-        str(_("name")),
-        str(_("organization")),
-        str(_("e-mail address")),
-        str(_("member organization")),
-        str(_("registered")),
-        str(_("asked for a place")),
-        str(_("place confirmed")),
-        str(_("moved up from the waitlist")),
-        str(_("cancelled")),
-        *[label for _pk, label in questions],
-    ]
-    dataset = tablib.Dataset(headers=headers)
-    for event in events:
-        for registration in selectors.registrations_for_export(event):
-            answers = registration.answers or {}
-            dataset.append(
-                [
-                    _cell(event.title),
-                    _cell(registration.get_status_display()),
-                    _cell(registration.name),
-                    _cell(registration.organization_name),
-                    _cell(registration.email),
-                    _cell(registration.organization.name if registration.organization else ""),
-                    _cell(registration.created_at),
-                    _cell(registration.requested_at),
-                    _cell(registration.confirmed_at),
-                    _cell(registration.promoted_at),
-                    _cell(registration.cancelled_at),
-                    *[_cell(answers.get(str(pk), "")) for pk, _label in questions],
-                ]
-            )
-    return dataset
+def _time(attribute: str, label) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=label, widget=TIME)
 
 
-def export_response(dataset: tablib.Dataset, fmt: str) -> HttpResponse:
+class RegistrationExportResource(PortalResource):
+    """Every registration of ``events`` (pending e-mail confirmations left out), one row each,
+    with the answers to the events' questions."""
+
+    event = fields.Field(attribute="event__title", column_name=_("event"))
+    status = fields.Field(column_name=_("status"))
+    name = fields.Field(attribute="name", column_name=_("name"))
+    organization_name = fields.Field(attribute="organization_name", column_name=_("organization"))
+    email = fields.Field(attribute="email", column_name=_("e-mail address"))
+    member = fields.Field(attribute="organization__name", column_name=_("member organization"))
+    created_at = _time("created_at", _("registered"))
+    requested_at = _time("requested_at", _("asked for a place"))
+    confirmed_at = _time("confirmed_at", _("place confirmed"))
+    promoted_at = _time("promoted_at", _("moved up from the waitlist"))
+    cancelled_at = _time("cancelled_at", _("cancelled"))
+
+    class Meta:
+        model = EventRegistration
+        fields = [
+            "event",
+            "status",
+            "name",
+            "organization_name",
+            "email",
+            "member",
+            "created_at",
+            "requested_at",
+            "confirmed_at",
+            "promoted_at",
+            "cancelled_at",
+        ]
+        export_order = fields
+
+    def __init__(self, events=(), **kwargs):
+        super().__init__(**kwargs)
+        self.events = list(events)
+        self.questions: list[tuple[str, str]] = [
+            (str(question.pk), question.label)
+            for event in self.events
+            for question in event.questions.all()
+        ]
+
+    def get_export_headers(self, selected_fields=None):
+        return [
+            *super().get_export_headers(selected_fields),
+            *(label for _key, label in self.questions),
+        ]
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        answers = instance.answers or {}
+        cells = [neutralise(str(answers.get(key, ""))) for key, _label in self.questions]
+        return [*super().export_resource(instance, selected_fields, **kwargs), *cells]
+
+    def dehydrate_status(self, registration: EventRegistration) -> str:
+        return registration.get_status_display()
+
+    def get_queryset(self):
+        return [
+            registration
+            for event in self.events
+            for registration in selectors.registrations_for_export(event)
+        ]
+
+
+def registrations_dataset(events):
+    """The export of ``events``' registrations (a ``tablib.Dataset``)."""
+    resource = RegistrationExportResource(events)
+    return resource.export(resource.get_queryset())
+
+
+def export_response(dataset, fmt: str) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
