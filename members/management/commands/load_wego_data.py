@@ -24,6 +24,8 @@ APP_LOADERS = [
     "load_wego_governance",
     "load_wego_figures",
     "load_wego_catalog",
+    "load_wego_health",
+    "load_wego_profiles",
 ]
 
 
