@@ -6,7 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -298,10 +298,6 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         self.normalize_dates()
         self.refresh_window()
-        if not self.region and self.country:
-            from members.regions import region_for_country
-
-            self.region = region_for_country(self.country.code)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -313,9 +309,6 @@ class Event(models.Model):
                 "reminder_hour_at",
             }
         super().save(*args, **kwargs)
-        from .selectors import bump_events_list_version
-
-        transaction.on_commit(bump_events_list_version)
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
@@ -525,6 +518,37 @@ class EventHost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} hosts {self.event}"
+
+
+class EventParticipant(models.Model):
+    """A member organization that took part in an event (presented, spoke, co-organized):
+    what its public profile lists as "events it took part in". ``role`` is the public
+    description of its part, e.g. "Presentation"."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participant_links")
+    organization = models.ForeignKey(
+        "members.Organization",
+        on_delete=models.CASCADE,
+        related_name="event_participant_links",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(
+        _("its part"), max_length=200, blank=True, help_text=_("E.g. “Presentation”.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("participating organization")
+        verbose_name_plural = _("participating organizations")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization"], name="events_participant_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} took part in {self.event}"
 
 
 class EventSponsor(models.Model):

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from privacy import services
 from privacy.models import ConsentRecord
@@ -25,3 +26,39 @@ def test_a_consent_record_holds_no_contact_details():
     registration = EventRegistrationFactory(email="vera@example.org", name="Vera")
     record = services.consent_give(purpose="share_with_host", subject=registration)
     assert "vera" not in str(vars(record)).lower()
+
+
+def test_agreeing_again_to_the_same_text_records_nothing_new_a_new_version_replaces(settings):
+    registration = EventRegistrationFactory()
+    first = services.consent_give(purpose="share_with_host", subject=registration)
+
+    assert services.consent_give(purpose="share_with_host", subject=registration) == first
+
+    settings.PRIVACY_CONSENT_TEXT_VERSIONS = {"share_with_host": "2", "newsletter": "1"}
+    second = services.consent_give(purpose="share_with_host", subject=registration)
+    first.refresh_from_db()
+    assert first.withdrawn_at is not None
+    assert (second.text_version, second.withdrawn_at) == ("2", None)
+
+
+def test_every_recorded_version_of_a_text_can_be_shown():
+    assert services.consent_text(purpose="share_with_host", version="1").startswith(
+        "Share my name, organization and e-mail address"
+    )
+    assert services.consent_text(purpose="share_with_host", version="99") == ""
+
+
+def test_the_back_office_shows_what_was_agreed_and_filters_withdrawn_consents(client, secretariat):
+    kept = services.consent_give(purpose="share_with_host", subject=EventRegistrationFactory())
+    withdrawn_for = EventRegistrationFactory()
+    services.consent_give(purpose="share_with_host", subject=withdrawn_for)
+    services.consent_withdraw(purpose="share_with_host", subject=withdrawn_for)
+    client.force_login(secretariat)
+
+    detail = client.get(reverse("admin:privacy_consentrecord_change", args=[kept.pk]))
+    active = client.get(
+        reverse("admin:privacy_consentrecord_changelist") + "?withdrawn_at__isempty=1"
+    )
+
+    assert "Share my name, organization and e-mail address" in detail.content.decode()
+    assert active.context["cl"].result_count == 1

@@ -441,6 +441,27 @@ def _cancellation_token(w):
     return Case(kwargs={"token": links.cancellation_token(registration)})
 
 
+def _sharing_token(w):
+    from events import links
+
+    registration = _f("events", "EventRegistrationFactory")()
+    return Case(kwargs={"token": links.sharing_token(registration)})
+
+
+def _hosted_event(w):
+    event = _f("events", "EventFactory")()
+    _f("events", "EventHostFactory")(event=event, organization=w.org)
+    return Case(kwargs={"slug": event.slug}, owners=[w.owner], secretariat=False)
+
+
+def _own_consent(w):
+    from privacy.services import consent_give
+
+    registration = _f("events", "EventRegistrationFactory")(user=w.owner, email=w.owner.email)
+    record = consent_give(purpose="share_with_host", subject=registration)
+    return Case(kwargs={"pk": record.pk}, owners=[w.owner], secretariat=False)
+
+
 def _forged_token(w):
     return Case(kwargs={"token": "forged-token-0000"})
 
@@ -600,6 +621,20 @@ def _future_governance_document(w):
 # --- Admin -------------------------------------------------------------------------------
 
 
+def _about_page():
+    from members.models import AboutPage
+
+    return AboutPage.objects.first() or AboutPage.objects.create(president_name="Matrix")
+
+
+def _published_figure():
+    from reports.models import PublishedFigure
+
+    return PublishedFigure.objects.create(
+        key="matrix-members", year=2020, value=209, label="Members", source="Annual Report 2020"
+    )
+
+
 def _admin_objects() -> dict[str, Callable[[Any], Any]]:
     """How to build one row of every model registered in the admin (keyed by label)."""
 
@@ -684,6 +719,8 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "health.inquiry": lambda w: _f("health", "InquiryFactory")(),
         "catalog.project": lambda w: _project(w),
         "reports.reportrun": lambda w: _report_run_object(w),
+        "reports.publishedfigure": lambda w: _published_figure(),
+        "members.aboutpage": lambda w: _about_page(),
         "auditlog.logentry": _audit_entry,
         "privacy.dataexport": lambda w: _data_export(w),
         "privacy.erasurerequest": lambda w: _erasure_request(w),
@@ -968,6 +1005,9 @@ RULES: dict[str, Rule] = {
         build=_published_report_run, public=True, private_variant=_report_run, download=True
     ),
     # Privacy: a person's own data export (the Secretariat produces visitors' in the admin).
+    "privacy:consent_withdraw": Rule(
+        build=_own_consent, method="POST", member_action=True, note="one's own consent"
+    ),
     "privacy:export_download": Rule(
         build=lambda w: _own_data_export(w), download=True, note="personal data export"
     ),
@@ -986,6 +1026,12 @@ RULES: dict[str, Rule] = {
     "events:personal_feed": Rule(build=_feed_token, capability=True),
     "events:confirm_registration": Rule(build=_confirmation_token, capability=True),
     "events:cancel_by_link": Rule(build=_cancellation_token, capability=True),
+    "events:stop_sharing": Rule(build=_sharing_token, capability=True),
+    "events:hosted_registrations_csv": Rule(
+        build=_hosted_event,
+        download=True,
+        note="the hosts' people: registrants who agreed to share with them",
+    ),
     "events:detail": Rule(build=_event, public=True, private_variant=_draft_event),
     "events:event_ics": Rule(build=_event, public=True, private_variant=_draft_event),
     "events:register": Rule(build=_event, public=True, private_variant=_draft_event),

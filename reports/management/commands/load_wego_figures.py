@@ -12,22 +12,12 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
+from reports import services
 from reports.models import PublishedFigure
 from reports.published import FIGURES_2020, REPORT
+from wego_portal.i18n import translated_columns
 
 TEXTS = ("label", "as_of", "source", "note")
-
-
-def translated_columns(field: str, text: str) -> dict[str, str | None]:
-    """``{field_en: text, field_ko: …}`` from the message catalogues (None: not translated)."""
-    columns: dict[str, str | None] = {f"{field}_en": text}
-    for code, _name in settings.LANGUAGES:
-        if code == "en":
-            continue
-        with translation.override(code):
-            value = gettext(text) if text else ""
-        columns[f"{field}_{code.replace('-', '_')}"] = value if value and value != text else None
-    return columns
 
 
 class Command(BaseCommand):
@@ -55,6 +45,7 @@ class Command(BaseCommand):
             if not figure.source:
                 figure.source = source
             figure.save()
+        services.figures_changed()
         self.stdout.write(f"Published figures: {PublishedFigure.objects.count()} ({created} new)")
 
     @staticmethod
