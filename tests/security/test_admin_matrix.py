@@ -118,6 +118,9 @@ POLICY: dict[str, Policy] = {
     "health.supplier": SECRETARIAT_ONLY,
     "health.inquiry": Policy(add=NOBODY, delete=NOBODY),
     "catalog.project": SECRETARIAT_ONLY,
+    # News: an office writes and publishes its own articles; the Secretariat any, and deletes.
+    "news.article": Policy(list=OFFICES, view=REGION, change=REGION, add=OFFICES),
+    "news.category": SECRETARIAT_ONLY,
     "reports.reportrun": Policy(change=NOBODY),
     # Privacy: the audit log is read (and exported) by the Secretariat and by the office of
     # the entry's region; nobody edits it. Exports, deletion requests, consent records and
@@ -148,7 +151,11 @@ IMPORT_EXPORT_URLS = {"import", "process_import", "export"}  # checked on their 
 PORTAL_APPS = ("accounts", "members", "programs", "events", "awards", "health", "catalog")
 PORTAL_APPS += ("notifications", "reports", "privacy", "governance")
 #: Changelists whose default filter is a queue: ask for every row.
-LIST_QUERY = {"health.initiative": "?status=all", "members.membershipapplication": "?status=all"}
+LIST_QUERY = {
+    "health.initiative": "?status=all",
+    "news.article": "?status=all",
+    "members.membershipapplication": "?status=all",
+}
 
 
 # --- The registry itself -------------------------------------------------------------------

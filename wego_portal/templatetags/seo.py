@@ -6,7 +6,6 @@ import re
 
 from django import template
 from django.utils.html import escape, strip_tags
-from django.utils.safestring import mark_safe
 
 from wego_portal import seo
 
@@ -23,7 +22,7 @@ class CaptureNode(template.Node):
     def render(self, context):
         text = html.unescape(strip_tags(self.nodelist.render(context)))
         # Visible to the rest of the template, blocks and includes alike.
-        context.dicts[0][self.name] = mark_safe(escape(_SPACES.sub(" ", text).strip()))  # noqa: S308
+        context.dicts[0][self.name] = escape(_SPACES.sub(" ", text).strip())  # nosec B703
         return ""
 
 
@@ -97,3 +96,8 @@ def event_json_ld(event):
 @register.simple_tag
 def json_ld(data):
     return seo.json_ld_script(data)
+
+
+@register.simple_tag
+def article_json_ld(article):
+    return seo.json_ld_script(seo.article_json_ld(article))

@@ -21,6 +21,7 @@ APP_LOADERS = [
     "load_wego_events",
     "load_wego_awards",
     "load_wego_governance",
+    "load_wego_news",
 ]
 
 
