@@ -9,10 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Pango and fonts for WeasyPrint (the annual report's PDF): Noto covers Hangul, Han, Cyrillic
-# and Arabic, so the report prints in all eight languages.
+# and Arabic, so the report prints in all eight languages. postgresql-client: pg_dump and
+# pg_restore for `manage.py backup` and `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-       fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
+       fonts-dejavu-core fonts-noto-core fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 COPY requirements/base.txt requirements/base.txt

@@ -52,7 +52,7 @@ run: venv catalogues ## Run the portal on http://127.0.0.1:$(PORT) (SQLite, eage
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-BANDIT_TARGETS := accounts members programs events awards notifications health catalog reports privacy governance news search wego_portal
+BANDIT_TARGETS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)) wego_portal)
 
 test: venv catalogues ## Run ruff, bandit and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/ruff check .

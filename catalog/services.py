@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -66,6 +67,16 @@ AWARD_CATEGORY_AREAS = {
     "safe-city": ["public-safety", "disaster-risk-management"],
     "sustainable-city": ["renewables-circular-economy", "energy-efficiency"],
 }
+
+
+#: Project Implementer statuses of a past round's result recorded from the annual report that
+#: make it a catalog project (the beneficiary city is chosen; the project is its own).
+RECORDED_RESULT_STATUSES = (
+    "beneficiary_selected",
+    "consulting_company_selected",
+    "feasibility_study",
+    "pilot_project",
+)
 
 
 class CatalogError(Exception):
@@ -254,7 +265,9 @@ def _areas(slugs: Iterable[str]) -> list[SmartCityArea]:
     return list(SmartCityArea.objects.filter(slug__in=list(slugs)))
 
 
-def _create_from_source(*, lookup: dict, build, published_by: User | None) -> tuple[Project, bool]:
+def _create_from_source(
+    *, lookup: dict, build, published_by: User | None, notify: bool = True
+) -> tuple[Project, bool]:
     """Create and publish the project ``build()`` describes, unless ``lookup`` finds it.
 
     The one-to-one source field makes a second project for the same source impossible; a
@@ -275,7 +288,9 @@ def _create_from_source(*, lookup: dict, build, published_by: User | None) -> tu
         return existing, False
     _set_relations(project, relations)
     copy_images(project)
-    moderation_mark_published(moderation=CATALOG_MODERATION, obj=project, published_by=published_by)
+    moderation_mark_published(
+        moderation=CATALOG_MODERATION, obj=project, published_by=published_by, notify=notify
+    )
     return project, True
 
 
@@ -289,6 +304,10 @@ def catalog_project_from_award_entry(*, entry, published_by: User | None) -> Pro
     again returns the same project. Side effects: notice and e-mail to the city's people.
     """
     require(published_by, "catalog.moderate_projects")
+    return _project_from_award_entry(entry=entry, published_by=published_by, notify=True)
+
+
+def _project_from_award_entry(*, entry, published_by: User | None, notify: bool) -> Project:
     from awards.models import Entry
 
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
@@ -330,7 +349,7 @@ def catalog_project_from_award_entry(*, entry, published_by: User | None) -> Pro
         return project, relations, lambda p: _copy_entry_images(entry, p)
 
     project, _created = _create_from_source(
-        lookup={"award_entry": entry}, build=build, published_by=published_by
+        lookup={"award_entry": entry}, build=build, published_by=published_by, notify=notify
     )
     return project
 
@@ -371,8 +390,21 @@ def catalog_project_from_application(*, application, published_by: User | None) 
     returns the same project. Side effects: notice and e-mail to the city's people.
     """
     require(published_by, "catalog.moderate_projects")
-    from programs.enums import ApplicationKind, ApplicationStatus
-    from programs.models import Application, ProjectImplementerDetails
+    from programs.enums import ApplicationStatus
+
+    return _project_from_application(
+        application=application,
+        published_by=published_by,
+        statuses=[ApplicationStatus.COMPLETED],
+        notify=True,
+    )
+
+
+def _project_from_application(
+    *, application, published_by: User | None, statuses: list[str], notify: bool
+) -> Project:
+    from programs.enums import ApplicationKind
+    from programs.models import Application, ApplicationTransition, ProjectImplementerDetails
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     existing = Project.objects.filter(application=application).first()
@@ -380,7 +412,7 @@ def catalog_project_from_application(*, application, published_by: User | None) 
         return existing
     if (
         application.kind != ApplicationKind.PROJECT_IMPLEMENTER
-        or application.status != ApplicationStatus.COMPLETED
+        or application.status not in statuses
     ):
         raise CatalogError(_("Only completed Project Implementer projects can be added."))
     application = (
@@ -393,16 +425,24 @@ def catalog_project_from_application(*, application, published_by: User | None) 
     except ProjectImplementerDetails.DoesNotExist:
         details = None
 
+    # A result recorded from the annual report has no proposal text: its summary is the
+    # report's own sentence (the note of the transition that recorded it).
+    recorded_note = ""
+    if application.submitted_at is None and not (details and details.summary):
+        last = ApplicationTransition.objects.filter(application=application).order_by("-at").first()
+        recorded_note = last.note if last else ""
+
     def build():
         organization = application.organization
         started = application.submitted_at or application.created_at
+        default_title = f"{application.call}: {organization.name}"
         project = Project(
-            title=(details.title if details and details.title else str(application.call)),
+            title=(details.title if details and details.title else default_title),
             organization=organization,
             country=organization.country,
             region=organization.region,
             start_year=started.year if started else None,
-            summary=details.summary if details else "",
+            summary=(details.summary if details and details.summary else recorded_note),
             problem=details.objectives if details else "",
             solution=details.implementation_plan if details else "",
             results=details.expected_impact if details else "",
@@ -423,6 +463,47 @@ def catalog_project_from_application(*, application, published_by: User | None) 
         return project, relations, lambda p: None
 
     project, _created = _create_from_source(
-        lookup={"application": application}, build=build, published_by=published_by
+        lookup={"application": application},
+        build=build,
+        published_by=published_by,
+        notify=notify,
     )
     return project
+
+
+@transaction.atomic
+def catalog_records_publish() -> dict[str, int]:
+    """Put WeGO's recorded results in the catalog: the data loader's step (no acting user).
+
+    Publishes every winner and special mention of published WeGO Awards results, and every
+    Project Implementer project whose beneficiary city was recorded from the annual report
+    (a past round's result, e.g. Cauayan City 2020, whose execution the report says was
+    postponed) or completed, through the same builders as the secretariat's one-click action.
+    Idempotent (each source is in the catalog at most once). Side effects: none beyond the
+    rows; no notice is sent, as these are past results, not news for the city.
+    """
+    from programs.enums import ApplicationKind, ApplicationStatus
+    from programs.models import Application
+
+    from .selectors import award_entries_not_in_catalog
+
+    added = {"award_entries": 0, "projects": 0}
+    for entry in award_entries_not_in_catalog():
+        _project_from_award_entry(entry=entry, published_by=None, notify=False)
+        added["award_entries"] += 1
+    recorded = Application.objects.filter(
+        kind=ApplicationKind.PROJECT_IMPLEMENTER,
+        catalog_project__isnull=True,
+    ).filter(
+        Q(status=ApplicationStatus.COMPLETED)
+        | Q(status__in=RECORDED_RESULT_STATUSES, submitted_at__isnull=True)
+    )
+    for application in recorded.order_by("pk"):
+        _project_from_application(
+            application=application,
+            published_by=None,
+            statuses=[ApplicationStatus.COMPLETED, *RECORDED_RESULT_STATUSES],
+            notify=False,
+        )
+        added["projects"] += 1
+    return added

@@ -5,14 +5,16 @@ what the public sees and how lists sort live in one place.
 """
 
 import datetime
+import hashlib
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from members.enums import Region
 from members.rules import is_secretariat
 from wego_portal.caching import CacheVersion
-from wego_portal.facets import choice_items, country_items, value_counts, year_items
+from wego_portal.facets import choice_items, country_items, grouped_counts, year_items
 
 from .enums import (
     FEED_PRECISIONS,
@@ -99,19 +101,31 @@ FACETS = {
 }
 
 
-def event_facets(queryset: QuerySet[Event]) -> dict[str, list[dict]]:
-    """Counts per filter value within the current results (one aggregate query per facet)."""
+#: The events list moves with the clock (upcoming becomes past) as well as with the data, so
+#: cached facet counts expire with the visitors' cached page.
+FACETS_CACHE_SECONDS = 60
 
-    def counts(key: str) -> dict:
-        return value_counts(queryset, FACETS[key], distinct=True)
 
+def event_facets(queryset: QuerySet[Event], *, cache_key: str = "") -> dict:
+    """The number of results and the counts per filter value within them: one grouped query
+    (``grouped_counts``), cached per filter combination (``cache_key``) until an event changes
+    or a minute passes."""
+    digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
+    key = f"events:facets:{events_list_version()}:{digest}"
+    cached = cache.get(key) if cache_key else None
+    total, counts = (
+        cached if cached is not None else grouped_counts(queryset, FACETS, distinct=True)
+    )
+    if cache_key and cached is None:
+        cache.set(key, (total, counts), FACETS_CACHE_SECONDS)
     return {
-        "kind": choice_items(EventKind.choices, counts("kind")),
-        "program": choice_items(EventProgram.choices, counts("program")),
-        "year": year_items(counts("year")),
-        "region": choice_items(Region.choices, counts("region")),
-        "attendance": choice_items(Attendance.choices, counts("attendance")),
-        "country": country_items(counts("country")),
+        "total": total,
+        "kind": choice_items(EventKind.choices, counts["kind"]),
+        "program": choice_items(EventProgram.choices, counts["program"]),
+        "year": year_items({int(year): n for year, n in counts["year"].items()}),
+        "region": choice_items(Region.choices, counts["region"]),
+        "attendance": choice_items(Attendance.choices, counts["attendance"]),
+        "country": country_items(counts["country"]),
     }
 
 

@@ -1,5 +1,6 @@
 import calendar as pycalendar
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -76,10 +77,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     filterset = EventFilter(request.GET, queryset=selectors.event_list_queryset())
     results = filterset.qs
     when = filterset.form.cleaned_data.get("when") or When.UPCOMING
-    facets = selectors.event_facets(results)
-    page = Paginator(selectors.with_registration_counts(results), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = sorted((key, value) for key, value in request.GET.lists() if key != "page")
+    facets = selectors.event_facets(results, cache_key=urlencode(filters, doseq=True))
+    paginator = Paginator(selectors.with_registration_counts(results), PAGE_SIZE)
+    paginator.count = facets.pop("total")  # already counted with the facets
+    page = paginator.get_page(request.GET.get("page"))
     host = filterset.form.cleaned_data.get("host") or ""
     feed_query = _feed_query(request)
     feed_url = links.absolute_url(reverse("events:feed") + (f"?{feed_query}" if feed_query else ""))

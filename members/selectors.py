@@ -6,13 +6,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django_countries import countries
 
 from wego_portal.caching import CacheVersion
-from wego_portal.facets import choice_items, country_items, year_items
+from wego_portal.facets import choice_items, country_items, grouped_counts, year_items
 
 from .enums import MemberType, OrganizationStatus, Region, Relationship
 from .models import Office, Organization, OrganizationUser, fold
@@ -99,14 +98,6 @@ FACET_COLUMNS = {
     "office": "office_id",
     "joined": "joined_year",
 }
-FACETS_SQL_POSTGRES = (
-    "SELECT {flags}, {columns}, COUNT(*) FROM ({inner}) AS results "
-    "GROUP BY GROUPING SETS ({sets}, ())"
-)
-FACETS_SQL_PART = (
-    "SELECT '{key}', CAST({column} AS TEXT), COUNT(*) FROM ({inner}) GROUP BY {column}"
-)
-FACETS_SQL_TOTAL = "SELECT '', NULL, COUNT(*) FROM ({inner})"
 DIRECTORY_VERSION_KEY = "members:directory-version"
 FACETS_CACHE_SECONDS = 300
 
@@ -118,55 +109,8 @@ bump_directory_version = DIRECTORY_VERSION.bump
 
 
 def _facet_counts(queryset: QuerySet[Organization]) -> tuple[int, dict[str, dict]]:
-    """The total and the counts per value of every facet, in ONE query over the results.
-
-    PostgreSQL groups by GROUPING SETS (a single scan); SQLite unions one GROUP BY per facet.
-    """
-    inner = (
-        queryset.order_by()
-        .annotate(joined_year=ExtractYear("joined_on"))
-        .values("id", *FACET_COLUMNS.values())  # the id keeps a DISTINCT from merging rows
-    )
-    # Only constant column names and Django's own compiled (parametrized) SQL are interpolated
-    # below; user input stays in ``params``.
-    inner_sql, params = inner.query.sql_with_params()
-    columns = list(FACET_COLUMNS.values())
-    if connection.vendor == "postgresql":
-        flags = ", ".join(f"GROUPING({c})" for c in columns)
-        sets = ", ".join(f"({c})" for c in columns)
-        sql = FACETS_SQL_POSTGRES.format(  # nosec B608
-            flags=flags, columns=", ".join(columns), inner=inner_sql, sets=sets
-        )
-    else:
-        parts = [
-            FACETS_SQL_PART.format(key=key, column=column, inner=inner_sql)  # nosec B608
-            for key, column in FACET_COLUMNS.items()
-        ]
-        parts.append(FACETS_SQL_TOTAL.format(inner=inner_sql))  # nosec B608
-        sql = " UNION ALL ".join(parts)
-        params = params * (len(FACET_COLUMNS) + 1)
-    counts: dict[str, dict] = {key: {} for key in FACET_COLUMNS}
-    total = 0
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for row in rows:
-        if connection.vendor == "postgresql":
-            flags, values, n = row[: len(columns)], row[len(columns) : -1], row[-1]
-            grouped = [key for key, flag in zip(FACET_COLUMNS, flags, strict=True) if flag == 0]
-            if not grouped:
-                total = n
-                continue
-            key = grouped[0]
-            value = values[list(FACET_COLUMNS).index(key)]
-        else:
-            key, value, n = row
-            if not key:
-                total = n
-                continue
-        if value not in (None, ""):
-            counts[key][str(value)] = n
-    return total, counts
+    """The total and the counts per value of every facet, in ONE query over the results."""
+    return grouped_counts(queryset.annotate(joined_year=ExtractYear("joined_on")), FACET_COLUMNS)
 
 
 def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dict:
@@ -262,15 +206,19 @@ def members_by_country() -> list[dict]:
 
 
 def offices_with_counts() -> QuerySet[Office]:
-    return Office.objects.annotate(
-        member_count=Count(
-            "organizations",
-            filter=Q(
-                organizations__status=OrganizationStatus.ACTIVE,
-                organizations__relationship=Relationship.MEMBER,
-            ),
+    return (
+        Office.objects.annotate(
+            member_count=Count(
+                "organizations",
+                filter=Q(
+                    organizations__status=OrganizationStatus.ACTIVE,
+                    organizations__relationship=Relationship.MEMBER,
+                ),
+            )
         )
-    ).order_by("kind", "opened_year", "name")
+        .select_related("approval_decision")
+        .order_by("kind", "opened_year", "name")
+    )
 
 
 def network_figures() -> dict:

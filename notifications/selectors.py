@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 
+from wego_portal.caching import CacheVersion
+
 from .models import Notification, NotificationPreference
 
 #: The header's unread count is cached per user under a versioned key; the notifications
@@ -14,18 +16,17 @@ from .models import Notification, NotificationPreference
 UNREAD_COUNT_TIMEOUT = 600
 
 
-def _unread_version_key(user_id: int) -> str:
-    return f"notices:unread:v:{user_id}"
+def _unread_version(user_id: int) -> CacheVersion:
+    return CacheVersion(f"notices:unread:v:{user_id}")
 
 
 def unread_count_for(user) -> int:
     """Unread in-portal notices of ``user``: from the cache (two lookups), else one COUNT on a
-    partial index. A version is read before the count, so a count computed while the notices
+    partial index. The version is read before the count, so a count computed while the notices
     changed is stored under the old version and never served."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    version = cache.get(_unread_version_key(user.pk), 0)
-    key = f"notices:unread:{user.pk}:{version}"
+    key = f"notices:unread:{user.pk}:{_unread_version(user.pk).current()}"
     count = cache.get(key)
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
@@ -36,18 +37,10 @@ def unread_count_for(user) -> int:
 def unread_counts_changed(user_ids: Iterable[int | None]) -> None:
     """Invalidate the cached unread counts of ``user_ids`` now and again once the transaction
     commits (a count computed in between, without the uncommitted rows, is left behind)."""
-    keys = [_unread_version_key(pk) for pk in set(user_ids) if pk]
-    if keys:
-        _bump(keys)
-        transaction.on_commit(lambda: _bump(keys))
-
-
-def _bump(keys: list[str]) -> None:
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:  # no version yet: start one (an absent version reads as 0)
-            cache.set(key, 1, None)
+    versions = [_unread_version(pk) for pk in set(user_ids) if pk]
+    for version in versions:
+        version.bump()
+        transaction.on_commit(version.bump)
 
 
 def notices_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:

@@ -355,6 +355,7 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
         ("title", "summary", "body", "lead_image", "lead_image_alt", "moderation_note"),
         "WeGO's published news",
     ),
+    "reports.PublishedFigure": (("note",), "notes on the figures WeGO published"),
     "governance.Body": (("name", "description"), "WeGO's governing bodies"),
     "governance.Seat": (("note",), "a seat on a governing body"),
     "governance.Meeting": (

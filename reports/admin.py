@@ -5,12 +5,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from wego_portal.admin import PortalModelAdmin
 
 from . import services
 from .enums import RunState
-from .models import ReportRun
+from .models import PublishedFigure, ReportRun
 
 
 @admin.register(ReportRun)
@@ -92,3 +93,32 @@ class ReportRunAdmin(PortalModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         return HttpResponseRedirect(reverse("reports:run", args=[obj.pk]))
+
+
+@admin.register(PublishedFigure)
+class PublishedFigureAdmin(TranslationAdmin, PortalModelAdmin):
+    """The figures WeGO published (its annual report), each with its source. "WeGO in numbers"
+    and the annual report show them beside the portal's own counts."""
+
+    list_display = ["label", "value_as_published", "year", "key", "source", "is_public"]
+    list_filter = ["year", "is_public", "unit"]
+    search_fields = ["label", "key", "source"]
+    ordering = ["-year", "position", "id"]
+    fields = [
+        "key",
+        "year",
+        "value",
+        "unit",
+        "qualifier",
+        "label",
+        "as_of",
+        "source",
+        "source_url",
+        "note",
+        "position",
+        "is_public",
+    ]
+
+    @admin.display(description=_("value"))
+    def value_as_published(self, figure: PublishedFigure) -> str:
+        return figure.display_value

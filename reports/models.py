@@ -1,7 +1,8 @@
-"""A request to generate the annual report of a year as a PDF, and its progress."""
+"""A request to generate the annual report of a year as a PDF, and its progress; the figures
+WeGO itself published (its annual report), kept beside what the portal's records compute."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wego_portal.db import choices_check
 from wego_portal.files import private_storage
 
-from .enums import RunState
+from .enums import FigureQualifier, FigureUnit, RunState
 
 
 class ReportRun(models.Model):
@@ -74,3 +75,93 @@ class ReportRun(models.Model):
 
     def get_download_url(self) -> str:
         return reverse("reports:run_download", kwargs={"pk": self.pk})
+
+
+class PublishedFigure(models.Model):
+    """A figure WeGO published (e.g. "209 members as of December 2020"), with its source.
+
+    The portal's records hold fewer organizations than WeGO's register (the annual report
+    names only the corporations and institutions that joined recently), so the figures the
+    organization published are data of their own, shown beside the counts the records give.
+    ``key`` names what is counted (``members``, ``local_governments``, ``growth_since_2018``…)
+    so pages can put a published figure next to the computed one; ``note`` explains a
+    difference.
+    """
+
+    key = models.SlugField(
+        _("key"),
+        max_length=60,
+        help_text=_("What is counted, e.g. members or local_governments (pages look it up)."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.IntegerField(_("value"))
+    unit = models.CharField(
+        _("unit"), max_length=10, choices=FigureUnit.choices, default=FigureUnit.COUNT
+    )
+    qualifier = models.CharField(
+        _("as stated"),
+        max_length=10,
+        choices=FigureQualifier.choices,
+        default=FigureQualifier.EXACT,
+    )
+    label = models.CharField(
+        _("label"), max_length=200, help_text=_("What the figure counts, e.g. “members”.")
+    )
+    as_of = models.CharField(
+        _("as of"), max_length=100, blank=True, help_text=_("E.g. “December 2020”.")
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("Where the figure was published, e.g. the report and its section."),
+    )
+    source_url = models.URLField(_("source address"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Why it differs from the portal's records, where it does."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_public = models.BooleanField(_("shown on the public pages"), default=True)
+
+    class Meta:
+        verbose_name = _("published figure")
+        verbose_name_plural = _("published figures")
+        ordering = ["-year", "position", "id"]
+        constraints = [
+            choices_check("unit", FigureUnit),
+            choices_check("qualifier", FigureQualifier),
+            models.UniqueConstraint(fields=["key", "year"], name="reports_figure_key_year_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_value} {self.label} ({self.year})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._figures_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._figures_changed()
+        return result
+
+    @staticmethod
+    def _figures_changed() -> None:
+        """The numbers page is cached per directory version: a new figure is a new version."""
+        from members.selectors import bump_directory_version
+
+        transaction.on_commit(bump_directory_version)
+
+    @property
+    def display_value(self) -> str:
+        """The value as published: "209", "+39%", "over 300", "about 100"."""
+        number = f"{self.value:,}"
+        if self.unit == FigureUnit.PERCENT:
+            number = f"{self.value:+d}%"
+        if self.qualifier == FigureQualifier.ABOUT:
+            return _("about %(value)s") % {"value": number}
+        if self.qualifier == FigureQualifier.MORE_THAN:
+            return _("over %(value)s") % {"value": number}
+        return number

@@ -5,7 +5,7 @@ entries (GROUP BY in the database, never a loop of queries), so the pages stay c
 data grows.
 
 What the data set can say about time: an organization records the date it joined
-(``joined_on``, the Executive Committee's approval) where it is known. Members without a
+(``joined_on``; for the 2019–2020 members, the date WeGO's annual report gives) where it is known. Members without a
 known date are counted as members in every year shown (they predate the records), and former
 members are not counted at all (the date they left is not recorded). Growth figures are
 therefore "as the portal's records stand today", not a reconstruction of past registers.
@@ -16,7 +16,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -34,12 +34,22 @@ from members.selectors import directory_queryset, members_by_country, region_ove
 from programs.enums import ApplicationStatus
 from programs.models import Application, ApplicationTransition
 
+from .models import PublishedFigure
+
 NO_REGION = ""
 TYPE_PLURALS = {
     MemberType.LOCAL_GOVERNMENT: _lazy("Local governments"),
     MemberType.CORPORATION: _lazy("Corporations"),
     MemberType.INSTITUTION: _lazy("Institutions"),
 }
+#: The published figures the numbers page shows first.
+HEADLINE_FIGURES = (
+    "members",
+    "local_governments",
+    "corporations",
+    "institutions",
+    "growth_since_2018",
+)
 #: The Secretariat's calendar (Seoul) bounds the report's years and dates its decisions.
 REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Seoul")
 
@@ -155,6 +165,33 @@ def award_results_by_region() -> list[dict]:
         for region in order
         if region in table
     ]
+
+
+def numbers_published(records: dict[str, int | None]) -> dict:
+    """The numbers page's published figures (the latest year's), beside ``records`` (one query;
+    a second for the growth the records give when the year has published figures)."""
+    latest = (
+        PublishedFigure.objects.filter(is_public=True, key="members")
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    figures = {
+        figure.key: figure
+        for figure in PublishedFigure.objects.filter(
+            is_public=True, year=Subquery(latest)
+        ).order_by("position", "id")
+    }
+    if not figures:
+        return {"year": None, "figures": {}, "headline": [], "comparisons": []}
+    year = next(iter(figures.values())).year
+    growth = growth_since(year)
+    records = {**records, f"growth_since_{growth['base_year']}": growth["percent"]}
+    return {
+        "year": year,
+        "figures": figures,
+        "headline": [figures[key] for key in HEADLINE_FIGURES if key in figures],
+        "comparisons": figure_comparisons(figures, records),
+    }
 
 
 def numbers_page() -> dict:
@@ -342,28 +379,31 @@ SELECTED_STATUSES = [ApplicationStatus.BENEFICIARY_SELECTED]
 def program_highlights(year: int) -> list[dict]:
     """Per call: applications received in ``year`` and beneficiaries selected (two queries).
 
-    An application counts as received when it was submitted in the year (or, for results
-    recorded from the annual report without a submission date, created in it).
+    An application counts as received when it was submitted through the portal in the year.
+    A result recorded from the annual report (no submission date) is not an application the
+    portal received: a call with only such results has ``received`` None ("not recorded"),
+    since the report does not say how many applications there were.
     """
     start = datetime.datetime.combine(datetime.date(year, 1, 1), datetime.time.min, REPORT_ZONE)
     end = datetime.datetime.combine(datetime.date(year + 1, 1, 1), datetime.time.min, REPORT_ZONE)
-    received_in_year = (Q(submitted_at__gte=start) & Q(submitted_at__lt=end)) | (
+    submitted_in_year = Q(submitted_at__gte=start) & Q(submitted_at__lt=end)
+    recorded_in_year = (
         Q(submitted_at__isnull=True)
         & ~Q(status=ApplicationStatus.DRAFT)
         & Q(created_at__gte=start)
         & Q(created_at__lt=end)
     )
     rows = (
-        Application.objects.filter(received_in_year)
+        Application.objects.filter(submitted_in_year | recorded_in_year)
         .order_by()
         .values("call_id", "call__title", "call__program__name")
-        .annotate(received=Count("id"))
+        .annotate(received=Count("id", filter=submitted_in_year))
     )
     calls = {
         row["call_id"]: {
             "call": row["call__title"],
             "program": row["call__program__name"],
-            "received": row["received"],
+            "received": row["received"] or None,
             "selected": [],
         }
         for row in rows
@@ -382,7 +422,7 @@ def program_highlights(year: int) -> list[dict]:
             {
                 "call": application.call.title,
                 "program": application.call.program.name,
-                "received": 0,
+                "received": None,
                 "selected": [],
             },
         )
@@ -430,7 +470,7 @@ def award_results(year: int) -> dict | None:
 
 def annual_report(year: int) -> dict:
     """Every data section of the annual report of ``year`` (a fixed number of queries)."""
-    return {
+    data = {
         "year": year,
         "overview": overview_at_end_of(year),
         "growth": growth_since(year),
@@ -441,6 +481,74 @@ def annual_report(year: int) -> dict:
         "programs": program_highlights(year),
         "awards": award_results(year),
     }
+    published = published_figures(year)
+    data["published"] = published
+    for group in data["new_members"].groups:
+        group["published_percent"] = published.get(f"new_{group['type']}s_growth")
+    data["comparisons"] = figure_comparisons(published, records_of(data))
+    return data
+
+
+# --- Published figures -------------------------------------------------------------------------
+
+
+def published_figures(year: int) -> dict[str, PublishedFigure]:
+    """The public figures WeGO published for ``year``, by key (one query)."""
+
+    return {
+        figure.key: figure
+        for figure in PublishedFigure.objects.filter(year=year, is_public=True).order_by(
+            "position", "id"
+        )
+    }
+
+
+def published_member_count() -> PublishedFigure | None:
+    """The latest public published member count, or None (one query)."""
+    return PublishedFigure.objects.filter(is_public=True, key="members").order_by("-year").first()
+
+
+def records_of(data: dict) -> dict[str, int | None]:
+    """What the portal's records give for the keys of the published figures, from the
+    figures already computed for a page (``overview``, ``growth``, ``new_members``…)."""
+    records: dict[str, int | None] = {}
+    overview = data.get("overview")
+    if overview:
+        records["members"] = overview["total"]
+        for index, value in enumerate(MemberType.values):
+            records[f"{value}s"] = overview["type_totals"][index]
+        local = MemberType.values.index(MemberType.LOCAL_GOVERNMENT)
+        for line in overview["lines"]:
+            if line["region"]:
+                records[f"region_{line['region']}"] = line["counts"][local]
+    growth = data.get("growth")
+    if isinstance(growth, dict) and "percent" in growth:
+        records[f"growth_since_{growth['base_year']}"] = growth["percent"]
+    new = data.get("new_members")
+    if new is not None:
+        for group in new.groups:
+            records[f"new_{group['type']}s"] = group["count"]
+            records[f"new_{group['type']}s_growth"] = group["percent"]
+    if "mou_partners" in data:
+        records["mou_partners"] = len(data["mou_partners"])
+    return records
+
+
+def figure_comparisons(published: dict, records: dict[str, int | None]) -> list[dict]:
+    """Each published figure beside the portal's own value where the records give one."""
+    rows = []
+    for key, figure in published.items():
+        has_record = key in records
+        value = records.get(key)
+        rows.append(
+            {
+                "figure": figure,
+                "has_record": has_record,
+                "records": value,
+                "differs": has_record and value != figure.value,
+            }
+        )
+    return rows
 
 
 def published_report_runs():

@@ -44,6 +44,7 @@ def numbers_context() -> dict:
         return context
     data = selectors.numbers_page()
     overview = data["overview"]
+    data["published"] = selectors.numbers_published(selectors.records_of({"overview": overview}))
     regions = [line for line in overview["lines"] if line["total"]]
     context = {
         **data,
@@ -103,6 +104,7 @@ def numbers(request: HttpRequest) -> HttpResponse:
 
     context = dict(numbers_context())
     context["map"] = mark_safe(context["map"])  # noqa: S308  # nosec B308 B703 (built escaped)
+
     context["published_reports"] = selectors.published_reports_for_page()
     return render(request, "reports/numbers.html", context)
 

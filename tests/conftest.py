@@ -112,3 +112,61 @@ def user(db):
 @pytest.fixture
 def staff_user(db):
     return UserFactory(is_staff=True, is_superuser=True, email="officer@wego.test")
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto's standalone server from PyPI) for this test run."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)  # noqa: S310
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("the local S3 server (moto) did not start") from None
+            time.sleep(0.2)
+    try:
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def object_storage(settings, s3_server):
+    """Media and private files on the local S3 server, in two fresh buckets of this test."""
+    from wego_portal.object_storage import ensure_buckets
+    from wego_portal.settings.base import s3_storages
+
+    suffix = uuid.uuid4().hex[:10]
+    buckets = s3_storages(
+        public_bucket=f"wego-media-{suffix}",
+        private_bucket=f"wego-private-{suffix}",
+        endpoint_url=s3_server,
+    )
+    for entry in buckets.values():
+        entry["OPTIONS"].update(access_key="testing", secret_key="testing")
+    settings.STORAGES = {**settings.STORAGES, **buckets}
+    ensure_buckets()
+    return {
+        "endpoint": s3_server,
+        "public": f"wego-media-{suffix}",
+        "private": f"wego-private-{suffix}",
+    }

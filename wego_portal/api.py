@@ -4,6 +4,7 @@ Each app keeps its own endpoints in ``<app>/api/``; they reuse the app's selecto
 and django-rules permissions, so the API never holds a second copy of business logic.
 """
 
+import math
 import re
 
 from django.core.exceptions import PermissionDenied
@@ -48,7 +49,50 @@ class StandardCursorPagination(CursorPagination):
     ordering = ("sort_name", "id")
 
 
-class WriteRateThrottle(throttling.UserRateThrottle):
+class SlidingWindowCounterMixin:
+    """A rate kept as one counter per client and clock window (``INCR`` on a key that expires
+    with the next window) instead of REST framework's list of every request's timestamp, which
+    grows with the traffic and is read, rewritten and stored whole on every request.
+
+    The decision weighs the previous window's count by how much of it still overlaps the last
+    ``duration`` seconds (the sliding-window counter), so a burst across a window's edge is
+    counted as one: three cache operations per request, constant in size.
+    """
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window, offset = divmod(self.now, self.duration)
+        window = int(window)
+        self.window_ends = (window + 1) * self.duration
+        current = f"{self.key}:{window}"
+        previous = self.cache.get(f"{self.key}:{window - 1}", 0)
+        self.cache.add(current, 0, 2 * self.duration + 1)
+        try:
+            count = self.cache.incr(current)
+        except ValueError:  # expired between add and incr
+            self.cache.set(current, 1, 2 * self.duration + 1)
+            count = 1
+        weighted = previous * (1 - offset / self.duration) + count
+        return weighted <= self.num_requests
+
+    def wait(self):
+        return max(1, math.ceil(self.window_ends - self.now))
+
+
+class AnonRateThrottle(SlidingWindowCounterMixin, throttling.AnonRateThrottle):
+    """Anonymous clients, by address (``NUM_PROXIES`` trusted proxies)."""
+
+
+class UserRateThrottle(SlidingWindowCounterMixin, throttling.UserRateThrottle):
+    """Signed-in clients, by user."""
+
+
+class WriteRateThrottle(SlidingWindowCounterMixin, throttling.UserRateThrottle):
     """Writes (anything but GET/HEAD/OPTIONS) have a stricter budget than reads."""
 
     scope = "write"

@@ -5,6 +5,11 @@ the rendered page is kept in the shared cache under a key that includes a *versi
 change to the underlying data bumps the version, so a cached page is never stale. Signed-in
 users (whose header shows their name and notices) and requests carrying flash messages are
 always rendered fresh.
+
+The same key is the page's ``ETag``: a browser or a CDN that already holds this version of the
+page gets ``304 Not Modified`` before anything is rendered or queried, and the response says
+``Cache-Control: public, max-age=<PUBLIC_PAGE_MAX_AGE>`` so a shared cache may keep it briefly.
+Such a response never sets a cookie (a page that would is not cached).
 """
 
 import functools
@@ -12,9 +17,11 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import get_language
 
 
@@ -38,6 +45,11 @@ class CacheVersion:
             cache.set(self.key, 2, None)
 
 
+def _public(response: HttpResponse) -> None:
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+
+
 def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: int = 300):
     def decorator(view):
         @functools.wraps(view)
@@ -51,6 +63,12 @@ def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: in
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
             key = f"page:{prefix}:{version()}:{get_language()}:{digest}"
+            etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+            if etag in parse_etags(request.headers.get("If-None-Match", "")):
+                response = HttpResponseNotModified()
+                response["ETag"] = etag
+                _public(response)
+                return response
             cached = cache.get(key)
             if cached is not None:
                 content, content_type = cached
@@ -61,7 +79,11 @@ def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: in
                     response.render()
                 if response.status_code == 200 and not response.cookies:
                     cache.set(key, (response.content, response["Content-Type"]), timeout)
-            patch_vary_headers(response, ["Cookie"])
+            if response.status_code == 200 and not response.cookies:
+                response["ETag"] = etag
+                _public(response)
+            else:
+                patch_vary_headers(response, ["Cookie"])
             return response
 
         return wrapper

@@ -14,11 +14,76 @@ which renders each group with ``includes/facet_group.html`` and the active filte
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import HttpRequest
 from django_countries import countries
 
 Facet = list[dict]
+
+_GROUPING_SETS_SQL = (
+    "SELECT {flags}, {columns}, {count} FROM ({inner}) AS results "
+    "GROUP BY GROUPING SETS ({sets}, ())"
+)
+_PART_SQL = "SELECT '{key}', CAST({column} AS TEXT), {count} FROM ({inner}) AS r GROUP BY {column}"
+_TOTAL_SQL = "SELECT '', NULL, {count} FROM ({inner}) AS r"
+
+
+def grouped_counts(
+    queryset: QuerySet, columns: Mapping[str, str], *, distinct: bool = False
+) -> tuple[int, dict[str, dict]]:
+    """The number of rows of ``queryset`` and, per facet key, ``{value: rows}`` of the column
+    ``columns[key]`` names (a field or an annotation of ``queryset``) — in ONE query.
+
+    PostgreSQL groups by GROUPING SETS (one scan of the results); SQLite unions one GROUP BY
+    per facet. ``distinct`` counts each row once when the filters' joins repeat it. Values
+    come back as text; empty values are left out.
+    """
+    inner = queryset.order_by().values("id", *columns.values())
+    # Only the caller's constant column names and Django's compiled (parametrized) SQL are
+    # interpolated; user input stays in ``params``.
+    inner_sql, params = inner.query.sql_with_params()
+    names = list(columns.values())
+    count = "COUNT(DISTINCT id)" if distinct else "COUNT(*)"
+    if connection.vendor == "postgresql":
+        sql = _GROUPING_SETS_SQL.format(  # nosec B608
+            flags=", ".join(f"GROUPING({c})" for c in names),
+            columns=", ".join(names),
+            count=count,
+            inner=inner_sql,
+            sets=", ".join(f"({c})" for c in names),
+        )
+    else:
+        parts = [
+            _PART_SQL.format(key=key, column=column, count=count, inner=inner_sql)  # nosec B608
+            for key, column in columns.items()
+        ]
+        parts.append(_TOTAL_SQL.format(count=count, inner=inner_sql))  # nosec B608
+        sql = " UNION ALL ".join(parts)
+        params = params * (len(columns) + 1)
+    counts: dict[str, dict] = {key: {} for key in columns}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    keys = list(columns)
+    for row in rows:
+        if connection.vendor == "postgresql":
+            flags, values, n = row[: len(names)], row[len(names) : -1], row[-1]
+            grouped = [key for key, flag in zip(keys, flags, strict=True) if flag == 0]
+            if not grouped:
+                total = n
+                continue
+            key = grouped[0]
+            value = values[keys.index(key)]
+        else:
+            key, value, n = row
+            if not key:
+                total = n
+                continue
+        if value not in (None, ""):
+            counts[key][str(value)] = n
+    return total, counts
 
 
 def value_counts(queryset: QuerySet, field: str, *, distinct: bool = False) -> dict:

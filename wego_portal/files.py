@@ -11,10 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from storages.backends.s3 import S3Storage
 
 ALLOWED_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
@@ -26,12 +30,44 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL; stream them through a checked view.")
 
 
+class PrivateS3Storage(S3Storage):
+    """The private bucket: no public URL either; views stream the object after their check.
+
+    Streaming rather than redirecting to a presigned URL: a presigned URL is a bearer link that
+    works for anyone holding it until it expires (browser history, a forwarded e-mail, proxy
+    logs), while a streamed download is checked on every request and keeps the portal's
+    download headers (attachment, nosniff, sandbox CSP). The files are small (10 MB at most),
+    so passing them through a web node costs little.
+    """
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        raise ValueError("Private files have no public URL; stream them through a checked view.")
+
+
+class _PrivateStorage(LazyObject):
+    """``STORAGES["private"]``, looked up again whenever the STORAGES setting changes."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
 def private_storage():
     """``STORAGES["private"]``: outside MEDIA_ROOT, no URL, streamed by permission-checked views.
 
-    A callable, so migrations record a reference to it rather than a concrete path.
+    A callable, so migrations record a reference to it rather than a concrete path; it returns
+    a lazy proxy, so the folder or bucket follows the STORAGES setting (local disk by default,
+    the private bucket when object storage is configured).
     """
-    return storages["private"]
+    return _private
 
 
 def _human_size(num_bytes: int) -> str:

@@ -15,6 +15,7 @@ from django.views import defaults
 from django.views.generic import TemplateView
 
 from members.selectors import network_figures
+from reports.selectors import published_member_count
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +26,22 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         figures = network_figures()
         stats = [
-            {"value": figures["members"], "label": _("members")},
+            {"value": figures["members"], "label": _("members in the directory")},
             {"value": figures["local_governments"], "label": _("cities and local governments")},
             {"value": figures["countries"], "label": _("countries")},
             {"value": figures["offices"], "label": _("offices, with the Secretariat in Seoul")},
         ]
+        published = published_member_count()
+        if published is not None:
+            # WeGO's own count (its annual report) first: the directory lists fewer members.
+            stats.insert(
+                0,
+                {
+                    "value": published.display_value,
+                    "label": _("members as of %(as_of)s (WeGO annual report)")
+                    % {"as_of": published.as_of or published.year},
+                },
+            )
         return {**super().get_context_data(**kwargs), "stats": stats if figures["members"] else []}
 
 

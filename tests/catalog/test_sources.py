@@ -209,15 +209,23 @@ def test_digest_counts_proposals_and_candidates(winner, completed, officer):
     assert lines["Award winners and completed projects not yet in the catalog"] == 2
 
 
-def test_loaded_2020_winners_can_all_be_published(officer):
+def test_loading_the_wego_data_puts_the_2020_results_in_the_catalog(db):
     from django.core.management import call_command
 
+    from catalog.enums import ProjectSource
+
     call_command("load_wego_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    candidates = list(selectors.award_entries_not_in_catalog())
+    call_command("load_wego_data", stdout=open("/dev/null", "w"))  # noqa: SIM115  (idempotent)
 
-    for entry in candidates:
-        services.catalog_project_from_award_entry(entry=entry, published_by=officer)
-
-    assert len(candidates) == 18
-    assert selectors.published_projects().count() == 18
+    published = selectors.published_projects()
+    sources = sorted(published.values_list("source", flat=True))
+    assert sources.count(ProjectSource.AWARD_ENTRY) == 18
+    assert sources.count(ProjectSource.PROJECT_IMPLEMENTER) == 1
+    assert published.count() == 19
     assert list(selectors.award_entries_not_in_catalog()) == []
+    cauayan = published.get(source=ProjectSource.PROJECT_IMPLEMENTER)
+    assert cauayan.organization.name == "Cauayan"
+    assert cauayan.title == "Project Implementer 2020: Cauayan"
+    assert "postponed to 2021" in cauayan.summary
+    makati = published.get(title="The Makatizen Card Project")
+    assert makati.organization.slug and makati.award_entry.result == "special_mention"

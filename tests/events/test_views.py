@@ -197,11 +197,18 @@ def test_list_query_count_is_constant(client, django_assert_num_queries, count):
         EventRegistrationFactory(event=event)
         EventLinkFactory(event=event)
 
-    # page count, page rows, 6 facets (kind, program, year, region, attendance, country)
-    with django_assert_num_queries(8):
+    # the number of results and the 6 facets (kind, program, year, region, attendance,
+    # country) in one grouped query, then the page's rows
+    with django_assert_num_queries(2):
         response = client.get(LIST, {"kind": "webinar"})
 
     assert len(response.context["page"].object_list) == count
+    assert response.context["page"].paginator.count == count
+    assert sum(item["count"] for item in response.context["facets"]["country"]) == count
+
+    # another page of the same filters: the counts come from the cache
+    with django_assert_num_queries(1):
+        client.get(LIST, {"kind": "webinar", "page": "2"})
 
 
 # --- The event page ----------------------------------------------------------------------------

@@ -14,7 +14,17 @@ def _compose():
 def test_compose_has_every_service_the_readme_promises():
     services = _compose()["services"]
 
-    assert set(services) == {"db", "redis", "cache", "web", "worker", "sweeper", "beat", "mail"}
+    assert set(services) == {
+        "db",
+        "redis",
+        "cache",
+        "web",
+        "worker",
+        "sweeper",
+        "beat",
+        "mail",
+        "s3",
+    }
     readme = (ROOT / "README.md").read_text()
     for name in services:
         assert f"`{name}`" in readme

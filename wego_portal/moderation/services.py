@@ -143,10 +143,13 @@ def moderation_submit(*, moderation: Moderation, obj: Moderated, submitted_by) -
     return obj
 
 
-def moderation_mark_published(*, moderation: Moderation, obj: Moderated, published_by) -> None:
+def moderation_mark_published(
+    *, moderation: Moderation, obj: Moderated, published_by, notify: bool = True
+) -> None:
     """Publish ``obj`` now, without the checks (the caller holds the row and has checked).
 
-    Side effects: notice and e-mail to the people of the contributing organization.
+    Side effects: notice and e-mail to the people of the contributing organization, unless
+    ``notify`` is False (a data loader recording past results).
     """
     now = timezone.now()
     obj.status = ModerationStatus.PUBLISHED
@@ -155,7 +158,8 @@ def moderation_mark_published(*, moderation: Moderation, obj: Moderated, publish
     obj.published_at = now
     obj.moderation_note = ""
     obj.save()
-    _tell_the_city(moderation, obj, event="published")
+    if notify:
+        _tell_the_city(moderation, obj, event="published")
 
 
 @transaction.atomic

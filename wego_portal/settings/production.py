@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
     ALLOWED_HOSTS,
+    AWS_PRIVATE_STORAGE_BUCKET_NAME,
+    AWS_STORAGE_BUCKET_NAME,
     CACHE_URL,
     DATABASES,
     DEBUG,
@@ -49,6 +51,14 @@ elif REDIS_URL and same_redis_database(REDIS_URL, CACHE_URL):
     _problems.append(
         "CACHE_URL must not name the broker's Redis database (REDIS_URL): clearing or evicting "
         "the cache would drop queued tasks"
+    )
+if AWS_STORAGE_BUCKET_NAME and (
+    not AWS_PRIVATE_STORAGE_BUCKET_NAME
+    or AWS_PRIVATE_STORAGE_BUCKET_NAME == AWS_STORAGE_BUCKET_NAME
+):
+    _problems.append(
+        "AWS_PRIVATE_STORAGE_BUCKET_NAME must name a second bucket: private files never share "
+        "the public media bucket"
     )
 if _problems:
     raise ImproperlyConfigured("Production settings incomplete: " + "; ".join(_problems) + ".")

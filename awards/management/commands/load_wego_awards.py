@@ -3,8 +3,9 @@
 Run by ``load_wego_data`` after the members, so winning cities that are members link to their
 organization (matched by name, ignoring case and accents, and country). Winners that the member
 data set does not name (Belo Horizonte, Lima, Istanbul...) are recorded by name and country
-only: an award does not make a city a member. The real edition received 52 applications; only
-its 18 results are data, so no other entry is invented.
+only: an award does not make a city a member. Only the edition's 18 results are data, so no
+other entry is invented; the number of applications is not in the annual report and is not
+recorded.
 """
 
 import csv
@@ -30,9 +31,14 @@ EDITION = {
         "Established in 2011, the WeGO Awards is WeGO's triennial competition that recognizes "
         "and promotes local governments with exemplary projects and solutions that use ICT to "
         "improve the quality of life of citizens. The 4th WeGO Awards were held in 2020 in six "
-        "categories; 52 applications were received."
+        "categories."
     ),
 }
+#: The description an earlier version of this loader wrote: it named a number of applications
+#: that the annual report does not give (no source recorded), so a later load replaces it.
+UNSOURCED_DESCRIPTION = EDITION["description"][: -len("categories.")] + (
+    "categories; 52 applications were received."
+)
 RESULTS = {"winner": Result.WINNER, "special_mention": Result.SPECIAL_MENTION}
 
 
@@ -64,6 +70,9 @@ class Command(BaseCommand):
             defaults={"number": EDITION["number"], "description": EDITION["description"]},
         )
         changed = []
+        if edition.description_en == UNSOURCED_DESCRIPTION:
+            edition.description_en = EDITION["description"]
+            changed.append("description")
         for field, value in {
             "number": EDITION["number"],
             "is_public": True,

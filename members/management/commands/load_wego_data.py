@@ -21,6 +21,8 @@ APP_LOADERS = [
     "load_wego_events",
     "load_wego_awards",
     "load_wego_governance",
+    "load_wego_figures",
+    "load_wego_catalog",
     "load_wego_news",
 ]
 
@@ -66,6 +68,7 @@ class Command(BaseCommand):
                 "relationship": row["relationship"],
                 "region": region,
                 "city": row["city"],
+                "country": row["country"],
                 "joined_on": datetime.date.fromisoformat(row["joined_on"])
                 if row["joined_on"]
                 else None,
@@ -76,10 +79,13 @@ class Command(BaseCommand):
             organization = Organization.objects.filter(
                 name=row["name"], country=row["country"]
             ).first()
+            if organization is None and row["country"]:
+                # A country recorded since an earlier load (e.g. the corporations'): the same
+                # organization, loaded then without a country.
+                organization = Organization.objects.filter(name=row["name"], country="").first()
             if organization is None:
                 organization = Organization(
                     name=row["name"],
-                    country=row["country"],
                     slug=services.organization_unique_slug(row["name"], row["country"]),
                     status=OrganizationStatus.ACTIVE,
                     membership_class=(
