@@ -18,6 +18,7 @@ class ArticleBodyWidget(forms.Textarea):
                     "django_prose_editor/material-icons.css",
                     "django_prose_editor/editor.css",
                     "django_prose_editor/overrides.css",
+                    "css/news-editor.css",
                 ]
             },
             js=[Script("js/news-editor.js", type="module")],

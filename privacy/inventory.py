@@ -351,6 +351,7 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "catalog.ProjectImage": (("image", "thumbnail"), "pictures of a city's project"),
     "news.Category": (("name",), "WeGO's news categories"),
+    "publications.Publication": (("title", "summary", "file", "cover"), "WeGO's library"),
     "news.Article": (
         ("title", "summary", "body", "lead_image", "lead_image_alt", "moderation_note"),
         "WeGO's published news",

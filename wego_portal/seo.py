@@ -220,3 +220,27 @@ def article_json_ld(article) -> dict:
         },
     }
     return _with_context(data)
+
+
+def publication_json_ld(publication) -> dict:
+    """A schema.org ``Report`` (a document of WeGO's library)."""
+    data = {
+        "@type": "Report",
+        "name": publication.title,
+        "headline": publication.title[:110],
+        "url": absolute_uri(publication.get_absolute_url()),
+        "datePublished": f"{publication.year:04d}",
+        "inLanguage": list(publication.languages),
+        "encoding": {
+            "@type": "MediaObject",
+            "contentUrl": absolute_uri(publication.get_download_url()),
+            "encodingFormat": "application/pdf",
+        },
+        "publisher": {"@type": "Organization", "@id": absolute_uri("/#wego"), "name": WEGO_NAME},
+        "image": [
+            absolute_uri(publication.cover.url) if publication.cover else default_share_image()
+        ],
+    }
+    if publication.summary:
+        data["description"] = publication.summary
+    return _with_context(data)

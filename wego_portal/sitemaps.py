@@ -55,6 +55,7 @@ class PagesSitemap(PortalSitemap):
     names = (
         "home",
         "news:list",
+        "publications:library",
         "members:directory",
         "members:overview",
         "members:partners",
@@ -210,12 +211,23 @@ class NewsSitemap(PortalSitemap):
         return public_articles().only("id", "slug", "updated_at")
 
 
+class PublicationsSitemap(PortalSitemap):
+    changefreq = "yearly"
+    lastmod_field = "updated_at"
+
+    def items(self):
+        from publications.selectors import public_publications
+
+        return public_publications().select_related(None).only("id", "slug", "updated_at")
+
+
 def portal_sitemaps() -> dict[str, type[sitemaps.Sitemap]]:
     """The sections of ``sitemap.xml`` (each ``sitemap-<section>.xml``). Other apps add theirs
     here."""
     return {
         "pages": PagesSitemap,
         "news": NewsSitemap,
+        "publications": PublicationsSitemap,
         "members": MembersSitemap,
         "offices": OfficesSitemap,
         "events": EventsSitemap,

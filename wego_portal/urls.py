@@ -79,6 +79,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("notifications.urls")),
     path("", include("members.urls")),
     path("", include("news.urls")),
+    path("", include("publications.urls")),
     path("", include("events.urls")),
     path("", include("programs.urls")),
     path("", include("awards.urls")),

@@ -362,3 +362,30 @@ def test_the_wego_data_set_has_its_2020_news_at_the_report_precision(client):
     assert articles["2020-greetings"].date_iso == "2020"
     cauayan = client.get("/members/cauayan/").content.decode()
     assert "Cauayan City selected for the Project Implementer 2020" in cauayan
+
+
+# --- the home page ---------------------------------------------------------------------------
+
+
+def test_the_home_page_shows_live_news_events_calls_and_winners(client, east_asia):
+    from tests.factories.awards import CategoryFactory as AwardCategoryFactory
+    from tests.factories.awards import EditionFactory, EntryFactory
+    from tests.factories.programs import CallFactory
+
+    ArticleFactory(office=east_asia, published=True, title="EXCOM meets online")
+    ArticleFactory(office=east_asia, title="A draft nobody sees")
+    EventFactory(title="Smart Health webinar")
+    CallFactory(title="Solution Finder 2031")
+    edition = EditionFactory(published=True, year=2020, number=4)
+    EntryFactory(
+        category=AwardCategoryFactory(edition=edition, name="Mobility"),
+        project_title="Smart bus stops",
+        winner=True,
+    )
+
+    html = client.get("/").content.decode()
+
+    assert "EXCOM meets online" in html and "A draft nobody sees" not in html
+    assert "Smart Health webinar" in html
+    assert "Solution Finder 2031" in html
+    assert "Winners of the 4th WeGO Awards 2020" in html and "Smart bus stops" in html

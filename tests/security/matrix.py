@@ -412,6 +412,14 @@ def _article_draft_page(w):
     return Case(kwargs={"slug": _article(w).slug})
 
 
+def _publication_page(w):
+    return Case(kwargs={"slug": _f("publications", "PublicationFactory")().slug})
+
+
+def _publication_draft_page(w):
+    return Case(kwargs={"slug": _f("publications", "PublicationFactory")(is_published=False).slug})
+
+
 def _news_category(w):
     return Case(kwargs={"slug": _f("news", "CategoryFactory")().slug})
 
@@ -701,6 +709,7 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "catalog.project": lambda w: _project(w),
         "news.article": lambda w: _article(w),
         "news.category": lambda w: _f("news", "CategoryFactory")(),
+        "publications.publication": lambda w: _f("publications", "PublicationFactory")(),
         "reports.reportrun": lambda w: _report_run_object(w),
         "auditlog.logentry": _audit_entry,
         "privacy.dataexport": lambda w: _data_export(w),
@@ -939,6 +948,9 @@ RULES: dict[str, Rule] = {
     "api:my-application-section": Rule(build=_api_application_section),
     "api:my-application-submit": Rule(build=_me(_application)),
     "api:my-application-withdraw": Rule(build=_me(_application)),
+    "api:publication-detail": Rule(
+        build=_publication_page, public=True, private_variant=_publication_draft_page
+    ),
     "api:news-article-detail": Rule(
         build=_article_page, public=True, private_variant=_article_draft_page
     ),
@@ -1077,6 +1089,15 @@ RULES: dict[str, Rule] = {
     "catalog:detail": Rule(build=_project_page, public=True, private_variant=_project_draft_page),
     "news:detail": Rule(build=_article_page, public=True, private_variant=_article_draft_page),
     "news:category_feed": Rule(build=_news_category, public=True),
+    "publications:detail": Rule(
+        build=_publication_page, public=True, private_variant=_publication_draft_page
+    ),
+    "publications:download": Rule(
+        build=_publication_page,
+        public=True,
+        private_variant=_publication_draft_page,
+        download=True,
+    ),
     "catalog:project_manage": Rule(build=_project_manage, member_action=True),
     "catalog:project_edit": Rule(build=_project_manage, member_action=True),
     "catalog:project_propose": Rule(build=_project_manage, member_action=True),

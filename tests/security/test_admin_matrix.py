@@ -121,6 +121,7 @@ POLICY: dict[str, Policy] = {
     # News: an office writes and publishes its own articles; the Secretariat any, and deletes.
     "news.article": Policy(list=OFFICES, view=REGION, change=REGION, add=OFFICES),
     "news.category": SECRETARIAT_ONLY,
+    "publications.publication": SECRETARIAT_ONLY,
     "reports.reportrun": Policy(change=NOBODY),
     # Privacy: the audit log is read (and exported) by the Secretariat and by the office of
     # the entry's region; nobody edits it. Exports, deletion requests, consent records and

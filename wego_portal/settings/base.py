@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "governance",
     "search",
     "news",
+    "publications",
     "django_prose_editor",
     "wego_portal",
 ]
