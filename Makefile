@@ -16,7 +16,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for p in $$root/versions/$$v*/bin/python$$v; do if [ -x "$$p" ]; then echo "$$p"; exit; fi; done; \
 	done)
 
-.PHONY: help run test lint bench lock worker beat clean check-deploy demo messages catalogues
+.PHONY: help run test lint bench lock worker beat clean check-deploy demo messages catalogues cluster-test
 
 # The shipped languages besides English (locale/<code>/LC_MESSAGES/django.po).
 LOCALES := ko zh_Hans ru es fr ar tr
@@ -77,6 +77,9 @@ worker: venv ## Run a Celery worker on the default and the sweeper queue (needs 
 
 beat: venv ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A wego_portal beat -l info
+
+cluster-test: venv catalogues ## Two gunicorn nodes behind HAProxy, two workers, beat, S3 and an SMTP sink: sessions, files, rate limits, exactly-once delivery (needs PostgreSQL, Redis, haproxy)
+	$(PY) ops/cluster_test.py
 
 bench: venv ## Benchmarks on PostgreSQL (large synthetic data; see bench/)
 	$(PY) bench/run.py

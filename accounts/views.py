@@ -69,6 +69,7 @@ def account_overview(request: HttpRequest) -> HttpResponse:
     from allauth.usersessions.models import UserSession
 
     from notifications.selectors import email_preferences_for
+    from privacy.services import consents_of
 
     user = request.user
     authenticators = {a.type: a for a in Authenticator.objects.filter(user=user)}
@@ -82,6 +83,7 @@ def account_overview(request: HttpRequest) -> HttpResponse:
         "current_session_key": request.session.session_key,
         "token_count": AuthToken.objects.filter(user=user).count(),
         "emails_off": sum(1 for on in email_preferences_for(user).values() if not on),
+        "consent_count": len(consents_of(user=user)),
     }
     return render(request, "account/overview.html", context)
 

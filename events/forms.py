@@ -1,17 +1,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy.enums import ConsentPurpose
+from privacy.services import consent_text
+
 from .enums import QuestionKind, RegistrationStatus
 from .models import Event, timezone_choices
 
 
 class QuestionsForm(forms.Form):
-    """The event's optional questions as fields (``question_<id>``); ``answers`` for services."""
+    """The event's optional questions as fields (``question_<id>``); ``answers`` for services.
+
+    An event hosted by member organizations also asks, optionally, whether the registration
+    may be shared with them (``share_with_hosts``; the consent text in its current version).
+    """
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.questions = list(event.questions.all())
+        self.host_names = [link.organization.name for link in event.host_links.all()]
         for question in self.questions:
             if question.kind == QuestionKind.YES_NO:
                 field = forms.ChoiceField(
@@ -30,6 +38,17 @@ class QuestionsForm(forms.Form):
             field.label = question.label
             field.help_text = question.help_text
             self.fields[question.field_name] = field
+        if self.host_names:
+            self.fields["share_with_hosts"] = forms.BooleanField(
+                required=False,
+                label=consent_text(purpose=ConsentPurpose.SHARE_WITH_HOST),
+                help_text=_("Optional: your registration does not depend on it. Hosts: %(hosts)s.")
+                % {"hosts": ", ".join(self.host_names)},
+            )
+
+    @property
+    def share_with_hosts(self) -> bool:
+        return bool(self.cleaned_data.get("share_with_hosts"))
 
     @property
     def answers(self) -> dict[str, str]:
@@ -51,7 +70,7 @@ class VisitorRegistrationForm(QuestionsForm):
         help_text=_("We will send you a link to confirm it. Your place is kept once you do."),
     )
 
-    field_order = ["name", "organization_name", "email"]
+    field_order = ["name", "organization_name", "email"]  # then the questions, then sharing
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,8 @@
   for a members-only event, only people who act for an active WeGO member organization.
 - **A registration** is its registrant's: the portal user it belongs to, or the user whose
   verified login address it was made with. Anyone else gets a 404.
+- **Hosts**: editors and primary contacts of an event's host organizations download the
+  registrations whose registrant agreed to share them with the hosts (and has not withdrawn).
 - **Back office**: the Secretariat runs every event. Regional-office staff see and edit the
   events of their region: those organized by their office, or taking place in a region their
   office looks after. Online events without a region belong to the Secretariat (or to the
@@ -104,10 +106,25 @@ def may_register_for(user, event) -> bool:
     return event.audience != Audience.MEMBERS or is_wego_member(user)
 
 
+@rules.predicate
+def is_editor_of_host(user, event) -> bool:
+    """An editor or primary contact of one of the organizations hosting ``event``."""
+    if event is None or not user.is_authenticated:
+        return False
+    from members.enums import OrganizationRole
+    from members.rules import organization_roles
+
+    editors = {OrganizationRole.PRIMARY_CONTACT, OrganizationRole.EDITOR}
+    roles = organization_roles(user)
+    return any(roles.get(link.organization_id) in editors for link in event.host_links.all())
+
+
 is_event_staff = is_secretariat | is_office_staff_for_event
 
 rules.add_perm("events.register", rules.is_authenticated & may_register_for)
 rules.add_perm("events.cancel_registration", is_registrant)
+# The hosts' export: only the registrants who agreed to share (``selectors``).
+rules.add_perm("events.export_shared_registrations", is_editor_of_host)
 
 # The back office. Django's model permissions (the Secretariat group) still apply beside these.
 rules.add_perm("events", is_secretariat | is_office_staff)  # the admin's "Events" section

@@ -8,7 +8,18 @@ import datetime
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from members.enums import Region
@@ -17,6 +28,7 @@ from wego_portal.caching import CacheVersion
 from wego_portal.facets import choice_items, country_items, grouped_counts, year_items
 
 from .enums import (
+    ACTIVE_REGISTRATION,
     FEED_PRECISIONS,
     Attendance,
     DatePrecision,
@@ -153,11 +165,17 @@ def event_for_detail(slug: str) -> Event:
 
 
 def event_for_registration(slug: str) -> Event:
-    """A public event with its questions (for the registration forms)."""
+    """A public event with its questions and hosts (for the registration forms)."""
     return (
         with_registration_counts(public_events())
         .prefetch_related(
-            Prefetch("questions", queryset=RegistrationQuestion.objects.order_by("position"))
+            Prefetch("questions", queryset=RegistrationQuestion.objects.order_by("position")),
+            Prefetch(
+                "host_links",
+                queryset=EventHost.objects.select_related("organization").order_by(
+                    "position", "id"
+                ),
+            ),
         )
         .get(slug=slug)
     )
@@ -283,6 +301,57 @@ def registrations_for_export(event: Event) -> QuerySet[EventRegistration]:
         event.registrations.select_related("organization", "user")
         .exclude(status=RegistrationStatus.PENDING)
         .order_by("status", "requested_at", "id")
+    )
+
+
+def _share_consents():
+    """Active consents to share a registration with its event's hosts, matched to the row."""
+    from privacy.enums import ConsentPurpose
+    from privacy.models import ConsentRecord
+
+    return ConsentRecord.objects.filter(
+        purpose=ConsentPurpose.SHARE_WITH_HOST,
+        withdrawn_at__isnull=True,
+        subject=Concat(
+            Value(f"{EventRegistration._meta.label}:"),
+            Cast(OuterRef("pk"), output_field=CharField()),
+        ),
+    )
+
+
+def registrations_shared_with_hosts(event: Event) -> QuerySet[EventRegistration]:
+    """The hosts' export of ``event``: confirmed and waitlisted registrations whose registrant
+    agreed to share them with the hosts and has not withdrawn, with ``shared_since``."""
+    consents = _share_consents()
+    return (
+        event.registrations.filter(status__in=ACTIVE_REGISTRATION, email_confirmed_at__isnull=False)
+        .filter(Exists(consents))
+        .annotate(shared_since=Subquery(consents.order_by("-given_at").values("given_at")[:1]))
+        .order_by("status", "requested_at", "id")
+    )
+
+
+def events_hosted_for(user) -> QuerySet[Event]:
+    """Events hosted by ``user``'s organizations, newest first, with ``shared_count`` (how many
+    registrants share their registration with the hosts)."""
+    shared = (
+        EventRegistration.objects.filter(
+            event=OuterRef("pk"),
+            status__in=ACTIVE_REGISTRATION,
+            email_confirmed_at__isnull=False,
+        )
+        .filter(Exists(_share_consents()))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Event.objects.filter(host_links__organization__people__user=user)
+        .distinct()
+        .annotate(shared_count=Coalesce(Subquery(shared), 0))
+        .prefetch_related("host_links")
+        .order_by("-window_start", "-id")
     )
 
 

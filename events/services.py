@@ -170,6 +170,9 @@ def registration_context(registration: EventRegistration) -> dict:
         if event.has_day
         else "",
         "join_url": event.join_url if registration.status == RegistrationStatus.CONFIRMED else "",
+        "stop_sharing_url": links.sharing_withdrawal_url(registration)
+        if registration.pk and registration_shared_with_hosts(registration)
+        else "",
     }
 
 
@@ -240,14 +243,67 @@ def _organization_of(user):
     return links_[0].organization if links_ else None
 
 
+# --- Sharing with the event's hosts (consent) --------------------------------------------------
+
+
+def event_has_hosts(event: Event) -> bool:
+    """Only an event hosted by member organizations offers to share registrations with them."""
+    return event.host_links.exists()
+
+
+def registration_shared_with_hosts(registration: EventRegistration) -> bool:
+    from privacy.enums import ConsentPurpose
+    from privacy.services import consent_active
+
+    return consent_active(purpose=ConsentPurpose.SHARE_WITH_HOST, subject=registration)
+
+
+def _record_sharing(registration: EventRegistration, share_version: str) -> None:
+    """The registrant's latest answer stands: a consent to ``share_version`` of the text, or
+    (empty) no sharing, withdrawing an earlier consent for the same registration."""
+    from privacy.enums import ConsentPurpose
+    from privacy.services import consent_give, consent_withdraw
+
+    purpose = ConsentPurpose.SHARE_WITH_HOST
+    if share_version and event_has_hosts(registration.event):
+        consent_give(purpose=purpose, subject=registration, text_version=share_version)
+    else:
+        consent_withdraw(purpose=purpose, subject=registration)
+
+
+def _share_version(share_with_hosts: bool) -> str:
+    from privacy.enums import ConsentPurpose
+    from privacy.services import consent_current_version
+
+    return consent_current_version(ConsentPurpose.SHARE_WITH_HOST) if share_with_hosts else ""
+
+
+@transaction.atomic
+def registration_sharing_withdraw(*, registration: EventRegistration) -> bool:
+    """Stop sharing ``registration`` with the event's hosts (the registrant's e-mailed link or
+    the account area); returns whether it was shared.
+
+    Side effects: the consent record is closed (``withdrawn_at``); the hosts' export leaves the
+    person out from now on. Nothing else about the registration changes.
+    """
+    from privacy.enums import ConsentPurpose
+    from privacy.services import consent_withdraw
+
+    return bool(consent_withdraw(purpose=ConsentPurpose.SHARE_WITH_HOST, subject=registration))
+
+
 # --- Registering -------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def registration_create_for_user(
-    *, event: Event, user, answers: Mapping | None = None
+    *, event: Event, user, answers: Mapping | None = None, share_with_hosts: bool = False
 ) -> EventRegistration:
     """Register a signed-in person in one click: a place, or a place on the waitlist.
+
+    ``share_with_hosts``: the person agrees to share the registration with the event's host
+    organizations (recorded as a consent with the text's version; not asking withdraws an
+    earlier consent for the same registration).
 
     Refuses with ``MembersOnly`` (members-only event, not a member), ``RegistrationClosed``,
     ``EventFull`` (full, no waitlist), ``AlreadyRegistered``, or ``RegistrationError`` (a
@@ -282,6 +338,7 @@ def registration_create_for_user(
     registration.revision += 1
     registration.save()
     registration.event = event
+    _record_sharing(registration, _share_version(share_with_hosts))
     _notify_place(registration)
     return registration
 
@@ -294,8 +351,13 @@ def registration_create_for_visitor(
     organization_name: str,
     email: str,
     answers: Mapping | None = None,
+    share_with_hosts: bool = False,
 ) -> EventRegistration:
     """A visitor's request for a place: recorded, then confirmed through a link by e-mail.
+
+    ``share_with_hosts`` (the visitor agrees to share the registration with the event's host
+    organizations) travels in the confirmation link with the text's version and is recorded as
+    a consent only when the address is confirmed, by its owner.
 
     No place is taken until the address is confirmed (``registration_confirm_email``). To
     avoid telling strangers who registered, a request with an address that already holds a
@@ -334,8 +396,11 @@ def registration_create_for_visitor(
     _notify(
         registration,
         "events.registration.confirm_email",
-        f"confirm-email-{bucket:%Y%m%d%H%M}",
-        confirm_url=links.confirmation_url(registration),
+        f"confirm-email-{bucket:%Y%m%d%H%M}{'-s' if share_with_hosts else ''}",
+        confirm_url=links.confirmation_url(
+            registration, share_version=_share_version(share_with_hosts)
+        ),
+        share_with_hosts=share_with_hosts and event_has_hosts(event),
     )
     return registration
 
@@ -347,7 +412,8 @@ def registration_confirm_email(*, token: str) -> EventRegistration:
     A second click on the same link returns the registration unchanged. Refuses with
     ``InvalidLink`` (altered, expired, or superseded by a newer request or a cancellation),
     ``RegistrationClosed`` or ``EventFull``. Side effects: the place (or waitlist position) is
-    taken now, in this order; a confirmation or waitlist e-mail.
+    taken now, in this order; the consent to share with the hosts if the link carries it (or
+    the withdrawal of an earlier one); a confirmation or waitlist e-mail.
     """
     now = timezone.now()
     try:
@@ -371,6 +437,7 @@ def registration_confirm_email(*, token: str) -> EventRegistration:
     _take_place_or_wait(event, registration, now)
     registration.revision += 1
     registration.save()
+    _record_sharing(registration, claim.share_version)
     _notify_place(registration)
     return registration
 
@@ -421,6 +488,9 @@ def waitlist_promote(*, event: Event) -> list[EventRegistration]:
 
 
 def _bulk_registrants(event: Event, statuses: Iterable[str]) -> list[BulkRecipient]:
+    from .selectors import registrations_shared_with_hosts
+
+    shared = set(registrations_shared_with_hosts(event).values_list("pk", flat=True))
     recipients = []
     for registration in event.registrations.filter(status__in=list(statuses)).select_related(
         "user"
@@ -436,6 +506,9 @@ def _bulk_registrants(event: Event, statuses: Iterable[str]) -> list[BulkRecipie
                     "cancel_url": links.cancellation_url(registration),
                     "join_url": event.join_url
                     if registration.status == RegistrationStatus.CONFIRMED
+                    else "",
+                    "stop_sharing_url": links.sharing_withdrawal_url(registration)
+                    if registration.pk in shared
                     else "",
                 },
             )

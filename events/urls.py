@@ -16,6 +16,11 @@ urlpatterns = [
         name="confirm_registration",
     ),
     path("events/registrations/cancel/<str:token>/", views.cancel_by_link, name="cancel_by_link"),
+    path(
+        "events/registrations/sharing/<str:token>/",
+        views.stop_sharing_by_link,
+        name="stop_sharing",
+    ),
     path("events/<slug:slug>/", views.event_detail, name="detail"),
     path("events/<slug:slug>/calendar.ics", views.event_ics, name="event_ics"),
     path("events/<slug:slug>/register/", views.register, name="register"),
@@ -28,4 +33,10 @@ urlpatterns = [
         name="cancel_registration",
     ),
     path("portal/events/calendar-address/", views.feed_token, name="feed_token"),
+    path("portal/events/hosted/", views.hosted_events, name="hosted"),
+    path(
+        "portal/events/hosted/<slug:slug>/registrations.csv",
+        views.hosted_registrations_csv,
+        name="hosted_registrations_csv",
+    ),
 ]

@@ -1,4 +1,5 @@
 import calendar as pycalendar
+import csv
 import datetime
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from wego_portal.caching import anonymous_page_cache
 from wego_portal.facets import facet_context, object_label, remove_filter_chip
 from wego_portal.permissions import get_permitted_object_or_404
 from wego_portal.ratelimits import limit
+from wego_portal.spreadsheets import neutralise
 
 from . import dates, ical, links, selectors, services
 from .enums import (
@@ -114,7 +116,11 @@ def _registration_box(request: HttpRequest, event: Event, form=None) -> dict:
         if request.user.is_authenticated
         else event.audience == Audience.PUBLIC
     )
-    if form is None and request.user.is_authenticated and event.questions.all():
+    if (
+        form is None
+        and request.user.is_authenticated
+        and (event.questions.all() or event.host_links.all())
+    ):
         form = QuestionsForm(event=event)
     return {
         "registration": registration,
@@ -289,7 +295,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         )
     try:
         registration = services.registration_create_for_user(
-            event=event, user=request.user, answers=form.answers
+            event=event,
+            user=request.user,
+            answers=form.answers,
+            share_with_hosts=form.share_with_hosts,
         )
     except services.AlreadyRegistered:
         messages.info(request, _("You are already registered for this event."))
@@ -329,6 +338,7 @@ def register_visitor(request: HttpRequest, slug: str) -> HttpResponse:
                 organization_name=form.cleaned_data["organization_name"],
                 email=form.cleaned_data["email"],
                 answers=form.answers,
+                share_with_hosts=form.share_with_hosts,
             )
         except services.RegistrationError as exc:
             form.add_error(None, str(exc))
@@ -396,7 +406,11 @@ def confirm_registration(request: HttpRequest, token: str) -> HttpResponse:
                 "cancel_url": links.cancellation_url(registration),
             },
         )
-    return render(request, "events/confirm.html", {"registration": registration})
+    return render(
+        request,
+        "events/confirm.html",
+        {"registration": registration, "share_with_hosts": bool(claim.share_version)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -414,6 +428,27 @@ def cancel_by_link(request: HttpRequest, token: str) -> HttpResponse:
     if registration.status == RegistrationStatus.CANCELLED:
         return render(request, "events/cancelled.html", {"registration": registration})
     return render(request, "events/cancel.html", {"registration": registration})
+
+
+@require_http_methods(["GET", "POST"])
+def stop_sharing_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link that stops sharing a registration with the event's hosts: no account
+    needed. GET asks (mail scanners open links); POST withdraws the consent."""
+    try:
+        registration = EventRegistration.objects.select_related("event").get(
+            pk=links.read_sharing(token)
+        )
+    except (links.InvalidLink, EventRegistration.DoesNotExist):
+        return render(request, "events/link_invalid.html", status=400)
+    shared = services.registration_shared_with_hosts(registration)
+    if request.method == "POST" and shared:
+        services.registration_sharing_withdraw(registration=registration)
+        return render(
+            request, "events/sharing_stopped.html", {"registration": registration, "done": True}
+        )
+    if not shared:
+        return render(request, "events/sharing_stopped.html", {"registration": registration})
+    return render(request, "events/stop_sharing.html", {"registration": registration})
 
 
 # --- Member portal -----------------------------------------------------------------------------
@@ -441,6 +476,7 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
             "feed_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[-1] if feed_url else "",
             "statuses": RegistrationStatus,
+            "hosts_events": selectors.events_hosted_for(request.user).exists(),
         },
     )
 
@@ -478,3 +514,52 @@ def feed_token(request: HttpRequest) -> HttpResponse:
         services.calendar_feed_token_ensure(user=request.user)
         messages.success(request, _("Your personal calendar address is ready."))
     return redirect("events:my_registrations")
+
+
+@login_required
+def hosted_events(request: HttpRequest) -> HttpResponse:
+    """Events hosted by the user's organizations, with the registrants who agreed to share
+    their registration with the hosts (editors and primary contacts download the list)."""
+    events = selectors.events_hosted_for(request.user)
+    paginator = Paginator(events, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/hosted.html",
+        {
+            "page": page,
+            "events": [
+                (event, request.user.has_perm("events.export_shared_registrations", event))
+                for event in page.object_list
+            ],
+        },
+    )
+
+
+@login_required
+def hosted_registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The hosts' export: only registrants whose consent to share is active (a withdrawal
+    takes them out at once). Anyone who is not an editor of a host organization gets 404."""
+    event = get_permitted_object_or_404(
+        request.user, "events.export_shared_registrations", Event.objects.all(), slug=slug
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.write("\ufeff")  # the BOM makes Excel read UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Name"), _("Organization"), _("E-mail address"), _("Status"), _("Agreed to share on")]
+    )
+    for registration in selectors.registrations_shared_with_hosts(event):
+        writer.writerow(
+            [
+                neutralise(registration.name),
+                neutralise(registration.organization_name),
+                neutralise(registration.email),
+                registration.get_status_display(),
+                registration.shared_since.isoformat(timespec="minutes"),
+            ]
+        )
+    return response

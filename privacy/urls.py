@@ -12,6 +12,11 @@ urlpatterns = [
     path(
         "account/my-data/exports/<int:pk>/download/", views.export_download, name="export_download"
     ),
+    path(
+        "account/my-data/consents/<int:pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path("account/my-data/delete/", views.erasure_request, name="erasure_request"),
     path("account/my-data/delete/confirm/", views.erasure_confirm, name="erasure_confirm"),
     path("account/my-data/delete/cancel/", views.erasure_cancel, name="erasure_cancel"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +14,7 @@ from wego_portal.files import private_file_response
 from . import inventory, services
 from .enums import ErasureState
 from .forms import ConfirmErasureForm
-from .models import DataExport, ErasureRequest
+from .models import ConsentRecord, DataExport, ErasureRequest
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
@@ -48,6 +49,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "running": running,
             "erasure": _open_request(request.user),
             "form": ConfirmErasureForm(),
+            "consents": services.consents_of(user=request.user),
         },
     )
 
@@ -103,6 +105,7 @@ def erasure_confirm(request: HttpRequest) -> HttpResponse:
             "exports": [(e, services.data_export_is_available(e)) for e in exports],
             "erasure": pending,
             "form": form,
+            "consents": services.consents_of(user=request.user),
         },
         status=400,
     )
@@ -117,3 +120,15 @@ def erasure_cancel(request: HttpRequest) -> HttpResponse:
     services.erasure_cancel(request=pending, by=request.user)
     messages.success(request, _("Your account will not be deleted."))
     return redirect("privacy:my_data")
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw one of my consents (sharing a registration with an event's hosts…)."""
+    try:
+        services.consent_withdraw_record(record_id=pk, by=request.user)
+    except ConsentRecord.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Your consent is withdrawn. It is recorded, and it applies now."))
+    return redirect(reverse("privacy:my_data") + "#consents")

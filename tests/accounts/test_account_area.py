@@ -17,6 +17,7 @@ SECTIONS = [
     ("usersessions_list", "Signed-in devices"),
     ("api_tokens", "Personal API tokens"),
     ("notifications:preferences", "E-mail"),
+    ("privacy:my_data", "My data"),
 ]
 CHROME_ON_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "

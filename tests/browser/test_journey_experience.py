@@ -89,6 +89,7 @@ def test_account_area_reaches_every_section_by_links_only(page, sign_in, wego_da
         ("Signed-in devices", "Signed-in devices"),
         ("API tokens", "Personal API tokens"),
         ("E-mail notifications", None),
+        ("My data", "My data"),
         ("Overview", "Your account"),
     ]:
         menu.get_by_role("link", name=link, exact=True).click()
@@ -98,7 +99,17 @@ def test_account_area_reaches_every_section_by_links_only(page, sign_in, wego_da
             "aria-current", "page"
         )
     page.get_by_role("link", name="Overview", exact=True).click()
-    expect(page.get_by_text(re.compile(r"Chrome on Linux, last active"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"Chrome on Linux, local network, last active"))
+    ).to_be_visible()
+
+    menu.get_by_role("link", name="API tokens", exact=True).click()
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    page.get_by_label("Name").fill("Directory sync")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_text("Copy it now: it will not be shown again.")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Directory sync")).to_be_visible()
 
 
 def test_new_members_invitation_ends_on_the_welcome_page(page, wego_data):
@@ -189,6 +200,8 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, wego_data):
         "/events/calendar/",
         "/numbers/",
         "/status/",
+        "/privacy/",
+        "/privacy/cookies/",
         "/no-such-page/",
     ]
 
@@ -227,6 +240,10 @@ def test_no_member_page_is_wider_than_a_phone(browser, live_server, demo):
         reverse("usersessions_list"),
         reverse("api_tokens"),
         reverse("notifications:preferences"),
+        reverse("account_change_password"),
+        reverse("mfa_index"),
+        reverse("privacy:my_data"),
+        reverse("events:hosted"),
     ]
 
     too_wide = {}

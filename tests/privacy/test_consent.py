@@ -25,3 +25,23 @@ def test_a_consent_record_holds_no_contact_details():
     registration = EventRegistrationFactory(email="vera@example.org", name="Vera")
     record = services.consent_give(purpose="share_with_host", subject=registration)
     assert "vera" not in str(vars(record)).lower()
+
+
+def test_agreeing_again_to_the_same_text_records_nothing_new_a_new_version_replaces(settings):
+    registration = EventRegistrationFactory()
+    first = services.consent_give(purpose="share_with_host", subject=registration)
+
+    assert services.consent_give(purpose="share_with_host", subject=registration) == first
+
+    settings.PRIVACY_CONSENT_TEXT_VERSIONS = {"share_with_host": "2", "newsletter": "1"}
+    second = services.consent_give(purpose="share_with_host", subject=registration)
+    first.refresh_from_db()
+    assert first.withdrawn_at is not None
+    assert (second.text_version, second.withdrawn_at) == ("2", None)
+
+
+def test_every_recorded_version_of_a_text_can_be_shown():
+    assert services.consent_text(purpose="share_with_host", version="1").startswith(
+        "Share my name, organization and e-mail address"
+    )
+    assert services.consent_text(purpose="share_with_host", version="99") == ""

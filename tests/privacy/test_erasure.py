@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.models import User
+from accounts.models import ApiTokenName, User
+from accounts.services import api_token_create
 from events.models import EventRegistration
 from governance import services as governance_services
 from health.models import Inquiry
@@ -36,7 +37,7 @@ def test_a_user_deleted_through_the_journey_leaves_no_trace(
         body_text="Kim Seoul (editor@seoul.test) submitted SF-1.",
     )
     InquiryFactory(email="editor@seoul.test", name="Kim Seoul")
-    AuthToken.objects.create(user=seoul_editor)
+    api_token_create(user=seoul_editor, name="Kim Seoul's sync", expires_in_days=None)
     governance_services.audit("delegate.named", actor=seoul_editor)  # append-only, yet blanked
     client.force_login(seoul_editor)
     client.get(reverse("privacy:my_data"))  # a tracked session (allauth's user sessions)
@@ -74,6 +75,7 @@ def test_a_user_deleted_through_the_journey_leaves_no_trace(
     assert application.messages.get().body == "Our answer."
     assert application.attachments.count() == 1
     assert not AuthToken.objects.filter(user=erased).exists()
+    assert not ApiTokenName.objects.exists()
     assert not EmailAddress.objects.filter(user=erased).exists()
     assert Session.objects.count() == 0
     assert client.get(reverse("privacy:my_data")).status_code == 302  # signed out everywhere

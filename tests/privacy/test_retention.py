@@ -9,7 +9,7 @@ from events.models import EventRegistration
 from members.models import MembershipApplication
 from notifications.models import Notification
 from privacy import services
-from privacy.models import RetentionRun
+from privacy.models import ConsentRecord, RetentionRun
 from privacy.tasks import enforce_retention_task
 from tests.factories.events import EventFactory, EventRegistrationFactory
 from tests.factories.members import MembershipApplicationFactory
@@ -35,11 +35,14 @@ def test_retention_removes_registrations_of_events_past_the_policy_and_keeps_new
     old = EventRegistrationFactory(event=_event(366))
     recent = EventRegistrationFactory(event=_event(364))
     upcoming = EventRegistrationFactory(event=_event(-10))
+    services.consent_give(purpose="share_with_host", subject=old)
+    kept_consent = services.consent_give(purpose="share_with_host", subject=recent)
 
     run = services.retention_enforce(now=NOW)
 
     assert set(EventRegistration.objects.values_list("pk", flat=True)) == {recent.pk, upcoming.pk}
     assert not EventRegistration.objects.filter(pk=old.pk).exists()
+    assert list(ConsentRecord.objects.all()) == [kept_consent]  # its consent went with it
     assert run.ran_at == NOW
     assert run.removed["event_registrations"] == 1
 

@@ -465,6 +465,27 @@ def _cancellation_token(w):
     return Case(kwargs={"token": links.cancellation_token(registration)})
 
 
+def _sharing_token(w):
+    from events import links
+
+    registration = _f("events", "EventRegistrationFactory")()
+    return Case(kwargs={"token": links.sharing_token(registration)})
+
+
+def _hosted_event(w):
+    event = _f("events", "EventFactory")()
+    _f("events", "EventHostFactory")(event=event, organization=w.org)
+    return Case(kwargs={"slug": event.slug}, owners=[w.owner], secretariat=False)
+
+
+def _own_consent(w):
+    from privacy.services import consent_give
+
+    registration = _f("events", "EventRegistrationFactory")(user=w.owner, email=w.owner.email)
+    record = consent_give(purpose="share_with_host", subject=registration)
+    return Case(kwargs={"pk": record.pk}, owners=[w.owner], secretariat=False)
+
+
 def _forged_token(w):
     return Case(kwargs={"token": "forged-token-0000"})
 
@@ -1001,6 +1022,9 @@ RULES: dict[str, Rule] = {
         build=_published_report_run, public=True, private_variant=_report_run, download=True
     ),
     # Privacy: a person's own data export (the Secretariat produces visitors' in the admin).
+    "privacy:consent_withdraw": Rule(
+        build=_own_consent, method="POST", member_action=True, note="one's own consent"
+    ),
     "privacy:export_download": Rule(
         build=lambda w: _own_data_export(w), download=True, note="personal data export"
     ),
@@ -1019,6 +1043,12 @@ RULES: dict[str, Rule] = {
     "events:personal_feed": Rule(build=_feed_token, capability=True),
     "events:confirm_registration": Rule(build=_confirmation_token, capability=True),
     "events:cancel_by_link": Rule(build=_cancellation_token, capability=True),
+    "events:stop_sharing": Rule(build=_sharing_token, capability=True),
+    "events:hosted_registrations_csv": Rule(
+        build=_hosted_event,
+        download=True,
+        note="the hosts' people: registrants who agreed to share with them",
+    ),
     "events:detail": Rule(build=_event, public=True, private_variant=_draft_event),
     "events:event_ics": Rule(build=_event, public=True, private_variant=_draft_event),
     "events:register": Rule(build=_event, public=True, private_variant=_draft_event),
