@@ -7,7 +7,7 @@ from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.members import OfficeFactory, OrganizationFactory
 from tests.factories.news import ArticleFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _watch(page) -> list[str]:
