@@ -726,7 +726,8 @@ def edition_publish_results(
             context={
                 "edition": edition,
                 "entry": entry,
-                "result": entry.get_result_display() if entry.result else "",
+                # The label, not its text: translated when the e-mail is sent.
+                "result": Result(entry.result).label if entry.result else "",
                 "action_url": absolute_url(edition_path),
             },
             idempotency_key=f"awards-edition-{edition.pk}-results-entry-{entry.pk}",

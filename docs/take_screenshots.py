@@ -1,5 +1,6 @@
 """Screenshots of the main pages for the README: `make run` in one shell, then
-`.venv/bin/python docs/take_screenshots.py [http://127.0.0.1:8000]` (Debian's Chromium)."""
+`.venv/bin/python docs/take_screenshots.py [http://127.0.0.1:8000] [name ...]` (Debian's
+Chromium). Names (e.g. `profile profile-makati`) take only those pages."""
 
 import sys
 from pathlib import Path
@@ -7,17 +8,21 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+ONLY = set(sys.argv[2:])
 OUT = Path(__file__).resolve().parent / "screenshots"
 PASSWORD = "wego-demo-2026"  # noqa: S105 (the documented demo password)
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
-# (user, file name, address); "-phone" pages are taken 390 px wide
+# (user, file name, address); "-phone" pages are taken 390 px wide; profiles whole
+FULL_PAGE = {"profile", "profile-makati"}
 PAGES = [
     (None, "home", "/"),
     (None, "directory", "/members/?region=asia_pacific"),
     (None, "profile", "/members/seoul/"),
+    (None, "profile-makati", "/members/makati/"),
+    (None, "about", "/about/"),
     (None, "overview", "/members/overview/"),
     (None, "events", "/events/?when=past"),
     (None, "awards-2020", "/awards/"),
@@ -26,6 +31,7 @@ PAGES = [
     ("secretariat@demo.wego.local", "back-office", "/admin/"),
     ("seoul@demo.wego.local", "member-home", "/portal/"),
     ("seoul@demo.wego.local", "account", "/accounts/"),
+    ("seoul@demo.wego.local", "account-devices", "/accounts/sessions/"),
     ("secretariat@demo.wego.local", "review", "review"),
     (None, "directory-phone", "/members/"),
     ("seoul@demo.wego.local", "member-home-phone", "/portal/"),
@@ -49,6 +55,8 @@ def main() -> None:
         )
         contexts = {}
         for user, name, path in PAGES:
+            if ONLY and name not in ONLY:
+                continue
             viewport = PHONE if name.endswith("-phone") else DESKTOP
             key = (user, viewport["width"])
             if key not in contexts:
@@ -66,7 +74,7 @@ def main() -> None:
                 open_review(page)
             else:
                 page.goto(BASE + path)
-            page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=name in FULL_PAGE)
             print("saved", name)
         browser.close()
 

@@ -33,6 +33,7 @@ from .models import (
     Event,
     EventHost,
     EventLink,
+    EventParticipant,
     EventRegistration,
     EventSponsor,
     RegistrationQuestion,
@@ -97,6 +98,14 @@ class EventHostInline(PortalTabularInline):
     extra = 0
     autocomplete_fields = ["organization"]
     fields = ["organization", "position"]
+
+
+class EventParticipantInline(PortalTabularInline):
+    model = EventParticipant
+    public_choices = ("organization",)
+    extra = 0
+    autocomplete_fields = ["organization"]
+    fields = ["organization", "role", "position"]
 
 
 class SpeakerForm(forms.ModelForm):
@@ -269,6 +278,7 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
     readonly_fields = ["places_summary", "sequence", "created_at", "updated_at"]
     inlines = [
         EventHostInline,
+        EventParticipantInline,
         SpeakerInline,
         EventSponsorInline,
         EventLinkInline,

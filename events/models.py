@@ -527,6 +527,37 @@ class EventHost(models.Model):
         return f"{self.organization} hosts {self.event}"
 
 
+class EventParticipant(models.Model):
+    """A member organization that took part in an event (presented, spoke, co-organized):
+    what its public profile lists as "events it took part in". ``role`` is the public
+    description of its part, e.g. "Presentation"."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participant_links")
+    organization = models.ForeignKey(
+        "members.Organization",
+        on_delete=models.CASCADE,
+        related_name="event_participant_links",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(
+        _("its part"), max_length=200, blank=True, help_text=_("E.g. “Presentation”.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("participating organization")
+        verbose_name_plural = _("participating organizations")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization"], name="events_participant_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} took part in {self.event}"
+
+
 class EventSponsor(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sponsors")
     name = models.CharField(_("name"), max_length=200)

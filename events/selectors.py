@@ -224,6 +224,27 @@ def events_hosted_by(organization, *, limit: int = 10) -> list[Event]:
     )
 
 
+def events_attended_by(organization, *, limit: int = 10) -> list[Event]:
+    """Public events ``organization`` took part in (not as host), most recent first, each with
+    ``role`` (its part). One query."""
+    from .models import EventParticipant
+
+    links = (
+        EventParticipant.objects.filter(
+            organization=organization, event__in=public_events().values("pk")
+        )
+        .select_related("event")
+        .order_by(
+            *[f"{'-' if key.startswith('-') else ''}event__{key.lstrip('-')}" for key in PAST_ORDER]
+        )[:limit]
+    )
+    events = []
+    for link in links:
+        link.event.role = link.role
+        events.append(link.event)
+    return events
+
+
 def feed_events(queryset: QuerySet[Event], now: datetime.datetime | None = None):
     """Events a calendar feed carries: those with a known day, not over for a month or more.
 

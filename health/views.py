@@ -19,7 +19,7 @@ from wego_portal.permissions import get_permitted_object_or_404
 from wego_portal.ratelimits import limit
 
 from . import docx, selectors, services
-from .enums import InitiativeFileKind
+from .enums import InitiativeFileKind, InquiryTopic
 from .filters import InitiativeFilter, MaterialFilter, SupplierFilter
 from .forms import InitiativeFileForm, InitiativeForm, InquiryForm, TemplateUploadForm
 from .models import Initiative, InitiativeFile, Inquiry, Supplier
@@ -175,7 +175,10 @@ def inquiry(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     supplier = None
     if slug is not None:
         supplier = get_object_or_404(selectors.published_suppliers(), slug=slug)
-    form = InquiryForm(request.POST or None)
+    initial = {}
+    if request.GET.get("topic") in InquiryTopic.values:  # e.g. "ask to be listed" links
+        initial["topic"] = request.GET["topic"]
+    form = InquiryForm(request.POST or None, initial=initial)
     refusal = None
     if request.method == "POST":
         if form.is_spam:

@@ -25,7 +25,15 @@ from wego_portal.stale_decisions import EXPECTED_STATUS
 from . import services
 from .enums import ApplicationStatus, OrganizationStatus
 from .forms import MembershipDecisionForm, RejectionForm
-from .models import MembershipApplication, Office, Organization, OrganizationUser, fold
+from .models import (
+    AboutEntry,
+    AboutPage,
+    MembershipApplication,
+    Office,
+    Organization,
+    OrganizationUser,
+    fold,
+)
 from .rules import staffed_regions
 
 
@@ -150,9 +158,25 @@ class OrganizationAdmin(
                     "logo",
                     "description",
                     "website",
+                    "social_links",
                     "contact_email",
                     "contact_phone",
                     "areas",
+                ]
+            },
+        ),
+        (
+            _("Facts, head and map"),
+            {
+                "fields": [
+                    "population",
+                    "population_year",
+                    "area_km2",
+                    "leader_name",
+                    "leader_title",
+                    "leader_public",
+                    "latitude",
+                    "longitude",
                 ]
             },
         ),
@@ -487,3 +511,45 @@ class OrganizationUserAdmin(PortalModelAdmin):
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]
     office_scope = "organization__office"
+
+
+class AboutEntryInline(PortalTabularInline):
+    model = AboutEntry
+    extra = 0
+    fields = ["kind", "year", "title", "text", "position"]
+
+
+@admin.register(AboutPage)
+class AboutPageAdmin(TranslationAdmin, PortalModelAdmin):
+    """The "About WeGO" page: the Secretariat keeps its texts, people, pillars, advisory board
+    and milestones here, in every language."""
+
+    list_display = ["__str__", "president_name", "secretary_general_name", "updated_at"]
+    autocomplete_fields = ["president_organization"]
+    inlines = [AboutEntryInline]
+    fieldsets = [
+        (None, {"fields": ["introduction", "source"]}),
+        (
+            _("People"),
+            {
+                "fields": [
+                    "president_name",
+                    "president_title",
+                    "president_organization",
+                    "secretary_general_name",
+                    "secretary_general_title",
+                ]
+            },
+        ),
+        (_("2030 Masterplan"), {"fields": ["masterplan", "masterplan_vision"]}),
+    ]
+
+    def has_add_permission(self, request):
+        """One page: the add form refuses once it exists (asked on that form only, so the
+        back office's menus cost no query)."""
+        if not super().has_add_permission(request):
+            return False
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "members_aboutpage_add":
+            return not AboutPage.objects.exists()
+        return True

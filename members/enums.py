@@ -55,3 +55,11 @@ class DirectorySort(models.TextChoices):
     NAME = "name", _("Name (A to Z)")
     NEWEST = "newest", _("Newest members first")
     COUNTRY = "country", _("Country")
+
+
+class AboutEntryKind(models.TextChoices):
+    """A line of the "About WeGO" page."""
+
+    PILLAR = "pillar", _("Strategic pillar of the 2030 Masterplan")
+    ADVISER = "adviser", _("Member of the 2030 Masterplan advisory board")
+    MILESTONE = "milestone", _("Milestone in WeGO's history")

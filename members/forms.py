@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import SmartCityArea
@@ -71,14 +72,91 @@ class OrganizationProfileForm(forms.ModelForm):
         label=_("Smart City Driver areas of interest"),
     )
 
+    social_links = forms.CharField(
+        label=_("Social media pages"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One address per line, starting with https://. Up to 6."),
+    )
+
     class Meta:
         model = Organization
-        fields = ["description", "website", "contact_email", "contact_phone", "areas"]
+        fields = [
+            "description",
+            "website",
+            "social_links",
+            "contact_email",
+            "contact_phone",
+            "population",
+            "population_year",
+            "area_km2",
+            "leader_name",
+            "leader_title",
+            "leader_public",
+            "latitude",
+            "longitude",
+            "areas",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
         help_texts = {
             "description": _("Shown on your public profile. Up to 2,000 characters."),
             "contact_email": _("A public address for enquiries, shown on your profile."),
+            "population": _("Leave empty if you do not want it shown."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and isinstance(self.instance.social_links, list):
+            self.initial["social_links"] = "\n".join(self.instance.social_links)
+
+    def clean_social_links(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["social_links"].splitlines()]
+        links = [line for line in lines if line]
+        if len(links) > MAX_SOCIAL_LINKS:
+            raise forms.ValidationError(
+                _("Give at most %(n)d addresses.") % {"n": MAX_SOCIAL_LINKS}
+            )
+        validate = URLValidator(schemes=["https"])
+        for link in links:
+            try:
+                validate(link)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(link)s” is not an address starting with https://.") % {"link": link}
+                ) from None
+        return links
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None):
+            self.add_error(
+                "longitude" if longitude is None else "latitude",
+                _("Give both the latitude and the longitude, or neither."),
+            )
+        if cleaned.get("leader_public") and not cleaned.get("leader_name"):
+            self.add_error("leader_name", _("Name the head of the organization to publish it."))
+        return cleaned
+
+
+MAX_SOCIAL_LINKS = 6
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        validators=[validate_image],
+        help_text=_("PNG, JPEG, WebP or GIF, up to 2 MB and 25 megapixels."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
+        ),
+    )
+    alt_text = forms.CharField(
+        label=_("What the photo shows"),
+        max_length=200,
+        help_text=_("Read aloud to people who cannot see the photo, e.g. “The Han River at dusk”."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
 class LogoForm(forms.Form):

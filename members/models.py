@@ -1,9 +1,12 @@
 """WeGO's members, partners and offices, and the people who act for each organization."""
 
 import unicodedata
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -17,6 +20,7 @@ from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
 
 from .enums import (
+    AboutEntryKind,
     ApplicationStatus,
     MembershipClass,
     MemberType,
@@ -148,7 +152,10 @@ class Organization(models.Model):
         _("joined on"),
         null=True,
         blank=True,
-        help_text=_("The Executive Committee's approval date (or the MOU date for partners)."),
+        help_text=_(
+            "When the member joined: the Executive Committee's approval date, or for the "
+            "2019–2020 members the date WeGO's annual report gives (for partners, the MOU date)."
+        ),
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     logo_thumbnail = models.ImageField(upload_to="logos/thumbs/", blank=True, editable=False)
@@ -156,6 +163,45 @@ class Organization(models.Model):
     description = models.TextField(_("short public description"), blank=True, max_length=2000)
     contact_email = models.EmailField(_("public contact e-mail"), blank=True)
     contact_phone = models.CharField(_("public contact phone"), max_length=50, blank=True)
+    social_links = models.JSONField(
+        _("social media"),
+        default=list,
+        blank=True,
+        help_text=_("Addresses of the organization's public social media pages."),
+    )
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population as of (year)"), null=True, blank=True
+    )
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    leader_name = models.CharField(
+        _("head of the organization"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the mayor. Shown only when “publish” is ticked."),
+    )
+    leader_title = models.CharField(_("head's title"), max_length=200, blank=True)
+    leader_public = models.BooleanField(_("publish the head on the profile"), default=False)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("For the map on the profile, e.g. 37.56667."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("E.g. 126.97806."),
+    )
     areas = models.ManyToManyField(
         "programs.SmartCityArea",
         verbose_name=_("Smart City Driver areas of interest"),
@@ -261,6 +307,38 @@ class Organization(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == OrganizationStatus.ACTIVE
+
+
+def organization_photo_path(instance, filename: str) -> str:
+    """Public media under an unguessable folder (the file is shown on the public profile)."""
+    return f"organizations/photos/{uuid.uuid4().hex}/{PurePath(filename).name}"
+
+
+class OrganizationPhoto(models.Model):
+    """A picture in a member's public gallery: re-encoded on upload (only pixels are kept), with
+    a thumbnail and the text alternative that says what it shows."""
+
+    organization = models.ForeignKey(
+        "Organization", on_delete=models.CASCADE, related_name="photos", verbose_name=_("member")
+    )
+    image = models.ImageField(_("image"), upload_to=organization_photo_path)
+    thumbnail = models.ImageField(upload_to=organization_photo_path, editable=False)
+    alt_text = models.CharField(
+        _("text alternative"),
+        max_length=200,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text
 
 
 class OrganizationUser(models.Model):
@@ -377,3 +455,61 @@ class MembershipApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_name} ({self.get_status_display()})"
+
+
+class AboutPage(models.Model):
+    """The "About WeGO" page (one row, kept by the Secretariat in the back office): the
+    organization, its President and Secretary General and the 2030 Masterplan; its pillars,
+    advisory board and history milestones are ``AboutEntry`` rows."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=3000)
+    president_name = models.CharField(_("President"), max_length=200, blank=True)
+    president_title = models.CharField(_("President's title"), max_length=200, blank=True)
+    president_organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("President's city"),
+        help_text=_("Its profile names it WeGO's president city."),
+    )
+    secretary_general_name = models.CharField(_("Secretary General"), max_length=200, blank=True)
+    secretary_general_title = models.CharField(
+        _("Secretary General's title"), max_length=200, blank=True
+    )
+    masterplan = models.TextField(_("2030 Masterplan"), blank=True, max_length=3000)
+    masterplan_vision = models.TextField(_("vision 2030"), blank=True, max_length=3000)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("Where these facts come from.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("About WeGO page")
+        verbose_name_plural = _("About WeGO page")
+
+    def __str__(self) -> str:
+        return str(_("About WeGO"))
+
+
+class AboutEntry(models.Model):
+    """A pillar of the 2030 Masterplan, an adviser on its board, or a history milestone."""
+
+    page = models.ForeignKey(
+        AboutPage, on_delete=models.CASCADE, related_name="entries", verbose_name=_("page")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AboutEntryKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True, max_length=2000)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("About WeGO entry")
+        verbose_name_plural = _("About WeGO entries")
+        ordering = ["kind", "position", "id"]
+        constraints = [choices_check("kind", AboutEntryKind)]
+
+    def __str__(self) -> str:
+        return self.title

@@ -166,3 +166,12 @@ rules.add_perm("members.view_organizationuser", link_staff)
 rules.add_perm("members.add_organizationuser", is_back_office_staff)
 rules.add_perm("members.change_organizationuser", link_staff)
 rules.add_perm("members.delete_organizationuser", link_staff)
+
+# The "About WeGO" page: everyone reads it on the site; the Secretariat keeps it.
+rules.add_perm("members.view_aboutpage", is_secretariat)
+rules.add_perm("members.change_aboutpage", is_secretariat)
+rules.add_perm("members.add_aboutpage", is_secretariat)
+rules.add_perm("members.delete_aboutpage", rules.always_deny)
+for _action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"members.{_action}_aboutentry", is_secretariat)
+    rules.add_perm(f"members.{_action}_organizationphoto", is_secretariat)

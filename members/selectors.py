@@ -233,3 +233,71 @@ def network_figures() -> dict:
         )
     )
     return {**figures, "offices": Office.objects.count()}
+
+
+# --- The public profile ------------------------------------------------------------------------
+
+#: Program results a profile shows: the public outcome of a selection, never a draft or review.
+PUBLIC_PROGRAM_OUTCOMES = (
+    "beneficiary_selected",
+    "consulting_company_selected",
+    "feasibility_study",
+    "pilot_project",
+    "completed",
+    "partners_connected",
+    "in_implementation",
+)
+
+
+def wego_roles(organization: Organization) -> list[str]:
+    """What the member is in WeGO beyond membership: president city, seat of an office (two
+    queries). Seats on governing bodies are listed by the governance app's own section."""
+    from django.utils.translation import gettext as _
+
+    from .models import AboutPage
+
+    roles = []
+    about = AboutPage.objects.only("president_organization_id", "president_title").first()
+    if about is not None and about.president_organization_id == organization.pk:
+        roles.append(_("President city: WeGO's President is the head of this member"))
+    for office in Office.objects.filter(country=organization.country).only("name", "city", "slug"):
+        names = {fold(organization.name), fold(organization.city)}
+        if fold(office.city) in names or any(n.startswith(fold(office.city)) for n in names if n):
+            roles.append(_("Seat of the %(office)s") % {"office": office.name})
+    return roles
+
+
+def public_program_outcomes(organization: Organization) -> list:
+    """The member's program results that are public: selections and their later stages (one
+    query). Applications under review, drafts and declines are never shown."""
+    from programs.models import Application
+
+    return list(
+        Application.objects.filter(organization=organization, status__in=PUBLIC_PROGRAM_OUTCOMES)
+        .select_related("call__program")
+        .order_by("-status_changed_at", "-id")[:10]
+    )
+
+
+def about_page():
+    """The "About WeGO" page with its entries grouped by kind (two queries), or None."""
+    from .enums import AboutEntryKind
+    from .models import AboutEntry, AboutPage
+
+    page = (
+        AboutPage.objects.select_related("president_organization")
+        .prefetch_related(
+            Prefetch("entries", queryset=AboutEntry.objects.order_by("position", "id"))
+        )
+        .first()
+    )
+    if page is None:
+        return None
+    entries = list(page.entries.all())
+    page.pillars = [e for e in entries if e.kind == AboutEntryKind.PILLAR]
+    page.advisers = [e for e in entries if e.kind == AboutEntryKind.ADVISER]
+    page.milestones = sorted(
+        (e for e in entries if e.kind == AboutEntryKind.MILESTONE),
+        key=lambda e: (e.year or 0, e.position, e.pk),
+    )
+    return page

@@ -33,7 +33,14 @@ from .enums import (
     OrganizationRole,
     OrganizationStatus,
 )
-from .models import MembershipApplication, Office, Organization, OrganizationUser, fold
+from .models import (
+    MembershipApplication,
+    Office,
+    Organization,
+    OrganizationPhoto,
+    OrganizationUser,
+    fold,
+)
 from .regions import region_for_country
 from .rules import SECRETARIAT_GROUP
 from .selectors import secretariat_users
@@ -140,6 +147,57 @@ def organization_set_logo(*, organization: Organization, upload, changed_by: Use
     return organization
 
 
+#: How many photos a member's gallery holds.
+MAX_PHOTOS = 12
+
+
+@transaction.atomic
+def organization_add_photo(
+    *, organization: Organization, upload, alt_text: str, caption: str, added_by: User
+) -> OrganizationPhoto:
+    """Add a photo to the member's public gallery: re-encoded (only pixels are kept, no
+    metadata) at most 1,600 px, with a 480 px thumbnail. Needs
+    ``members.edit_organization_profile``; refuses (``MembershipError``) a full gallery or a
+    photo without its text alternative. The upload must have passed
+    ``wego_portal.files.validate_image``. Side effects: writes two files in public media.
+    """
+    require(added_by, "members.edit_organization_profile", organization)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not alt_text.strip():
+        raise MembershipError(_("Say what the photo shows."))
+    count = organization.photos.count()
+    if count >= MAX_PHOTOS:
+        raise MembershipError(_("A gallery holds at most %(n)d photos.") % {"n": MAX_PHOTOS})
+    image = normalised_image(upload, max_side=1600, name=organization.slug)
+    upload.seek(0)
+    thumbnail = normalised_image(upload, max_side=480, name=f"{organization.slug}-thumb")
+    photo = OrganizationPhoto(
+        organization=organization,
+        alt_text=alt_text.strip()[:200],
+        caption=caption.strip()[:200],
+        position=count + 1,
+    )
+    photo.image.save(image.name, image, save=False)
+    photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def organization_remove_photo(*, photo, removed_by: User) -> None:
+    """Remove a gallery photo (``members.edit_organization_profile``); its files go after
+    commit."""
+    require(removed_by, "members.edit_organization_profile", photo.organization)
+    files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
+    photo.delete()
+
+    def cleanup():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(cleanup)
+
+
 @transaction.atomic
 def organization_set_status(
     *, organization: Organization, status: str, changed_by: User
@@ -194,7 +252,8 @@ def organization_add_person(
         context={
             "organization": organization,
             "invited_by": invited_by,
-            "role": link.get_role_display(),
+            # The label, not its text: translated when the e-mail is sent.
+            "role": OrganizationRole(link.role).label,
             "action_url": url,
             # Set when the invitation follows the approval of the membership application.
             "membership_approved_on": membership_approved_on,

@@ -6,7 +6,7 @@ An organization's ``name_<lang>`` holds its standard name in that language where
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Office, Organization
+from .models import AboutEntry, AboutPage, Office, Organization, OrganizationPhoto
 
 
 @register(Organization)
@@ -17,3 +17,25 @@ class OrganizationTranslation(TranslationOptions):
 @register(Office)
 class OfficeTranslation(TranslationOptions):
     fields = ("name", "city", "description")
+
+
+@register(OrganizationPhoto)
+class OrganizationPhotoTranslation(TranslationOptions):
+    fields = ("alt_text", "caption")
+
+
+@register(AboutPage)
+class AboutPageTranslation(TranslationOptions):
+    fields = (
+        "introduction",
+        "president_title",
+        "secretary_general_title",
+        "masterplan",
+        "masterplan_vision",
+        "source",
+    )
+
+
+@register(AboutEntry)
+class AboutEntryTranslation(TranslationOptions):
+    fields = ("title", "text")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("members/overview/", views.overview, name="overview"),
     path("members/partners/", views.partners, name="partners"),
     path("members/<slug:slug>/", views.profile, name="profile"),
+    path("about/", views.about, name="about"),
     path("offices/", views.offices, name="offices"),
     path("offices/<slug:slug>/", views.office_detail, name="office"),
     path("join/", views.join, name="join"),
@@ -20,5 +21,11 @@ urlpatterns = [
     ),
     path("portal/organizations/<slug:slug>/profile/", views.profile_edit, name="profile_edit"),
     path("portal/organizations/<slug:slug>/logo/", views.logo_edit, name="logo_edit"),
+    path("portal/organizations/<slug:slug>/photos/", views.photos_edit, name="photos_edit"),
+    path(
+        "portal/organizations/<slug:slug>/photos/<int:pk>/remove/",
+        views.photo_remove,
+        name="photo_remove",
+    ),
     path("portal/organizations/<slug:slug>/people/invite/", views.invite_colleague, name="invite"),
 ]

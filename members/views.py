@@ -9,18 +9,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from wego_portal.caching import anonymous_page_cache
 from wego_portal.facets import facet_context
 from wego_portal.pagination import DeferredJoinPaginator
 from wego_portal.permissions import get_permitted_object_or_404
 from wego_portal.ratelimits import limit
-from wego_portal.worldmap import world_map_svg
+from wego_portal.worldmap import location_map_svg, world_map_svg
 
 from . import selectors, services
 from .filters import DirectoryFilter
-from .forms import InviteColleagueForm, LogoForm, MembershipApplicationForm, OrganizationProfileForm
+from .forms import (
+    InviteColleagueForm,
+    LogoForm,
+    MembershipApplicationForm,
+    OrganizationProfileForm,
+    PhotoForm,
+)
 from .home import member_home
 from .models import MembershipApplication, Office, Organization
 
@@ -79,9 +85,34 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     except Organization.DoesNotExist:
         raise Http404 from None
     can_edit = request.user.has_perm("members.edit_organization_profile", organization)
+    from events.selectors import events_attended_by
+
     return render(
-        request, "members/profile.html", {"organization": organization, "can_edit": can_edit}
+        request,
+        "members/profile.html",
+        {
+            "organization": organization,
+            "can_edit": can_edit,
+            "roles": selectors.wego_roles(organization),
+            "program_outcomes": selectors.public_program_outcomes(organization),
+            "events_attended": events_attended_by(organization),
+            "photos": list(organization.photos.all()),
+            "location_map": location_map_svg(
+                country=organization.country.code if organization.country else "",
+                latitude=organization.latitude,
+                longitude=organization.longitude,
+                title=_("Where %(name)s is") % {"name": organization.name},
+            ),
+        },
     )
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    """ "About WeGO": the page the Secretariat keeps in the back office (404 until it exists)."""
+    page = selectors.about_page()
+    if page is None:
+        raise Http404
+    return render(request, "members/about.html", {"page": page})
 
 
 def offices(request: HttpRequest) -> HttpResponse:
@@ -201,6 +232,48 @@ def logo_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Your logo has been updated."))
         return redirect("members:portal_organization", slug=organization.slug)
     return render(request, "members/logo_edit.html", {"organization": organization, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photos_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member's public gallery: add a photo (with what it shows) or remove one."""
+    organization = _organization_for(request, slug, "members.edit_organization_profile")
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_add_photo(
+                organization=organization,
+                upload=form.cleaned_data["image"],
+                alt_text=form.cleaned_data["alt_text"],
+                caption=form.cleaned_data["caption"],
+                added_by=request.user,
+            )
+        except services.MembershipError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The photo is in your gallery."))
+            return redirect("members:photos_edit", slug=organization.slug)
+    return render(
+        request,
+        "members/photos_edit.html",
+        {
+            "organization": organization,
+            "form": form,
+            "photos": organization.photos.all(),
+            "max_photos": services.MAX_PHOTOS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def photo_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization = _organization_for(request, slug, "members.edit_organization_profile")
+    photo = get_object_or_404(organization.photos.all(), pk=pk)
+    services.organization_remove_photo(photo=photo, removed_by=request.user)
+    messages.success(request, _("The photo was removed."))
+    return redirect("members:photos_edit", slug=organization.slug)
 
 
 @login_required

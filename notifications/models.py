@@ -45,7 +45,20 @@ class Notification(models.Model):
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text=_("The recipient's language, in which the notification was written."),
+        help_text=_(
+            "The language of the subject and texts: the recipient's when the notification was "
+            "created, the one it was sent in once sent."
+        ),
+    )
+    context = models.JSONField(
+        _("template context"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What the e-mail is rendered from when it is sent, in the recipient's language at "
+            "that moment; removed once it is sent."
+        ),
     )
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("plain-text body"))

@@ -5,6 +5,12 @@ their own transaction. Nothing leaves the building before that transaction commi
 delivery task is queued with ``transaction.on_commit``, and the worker sends only rows it
 claimed atomically (``queued`` → ``sending``), so a rolled-back workflow sends nothing and a
 redelivered task sends nothing twice.
+
+Each e-mail is rendered when it is sent, in the recipient's preferred language at that moment
+(someone without an account: the language of the form they used, stored on the row): the row
+keeps its template context (``notifications.context``) until then. The texts rendered when the
+row is created are the in-portal notice until the e-mail goes, and what is sent should the
+context be unusable (an object it names was deleted meanwhile).
 """
 
 import logging
@@ -35,6 +41,7 @@ from wego_portal.observability.request_id import HEADER as REQUEST_ID_HEADER
 from wego_portal.observability.request_id import bound as bound_request_id
 from wego_portal.observability.request_id import current_request_id
 
+from .context import StaleContext, dump_context, load, objects_cache
 from .digest import digest_items_for
 from .enums import NotificationState
 from .kinds import NotificationKind, get_kind
@@ -118,6 +125,34 @@ def recipient_language(recipient) -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+def delivery_language(notification: Notification) -> str:
+    """The language an e-mail is sent in: the recipient's preferred language at that moment
+    (they may have changed it since the notification was queued); for someone without an
+    account, the language stored on the row (the one of the form they used)."""
+    if notification.recipient_id is not None:
+        return notification.recipient.preferred_language or settings.LANGUAGE_CODE
+    return notification.language or settings.LANGUAGE_CODE
+
+
+def _links_in_language(value: Any, language: str, key: str = "") -> Any:
+    """Every link of a context (a string under a key ending in ``url``, also inside lists,
+    mappings and named tuples such as digest lines) as the page in ``language``."""
+    if isinstance(value, str):
+        return _link_in_language(value, language) if key.endswith("url") else value
+    if isinstance(value, Mapping):
+        return {name: _links_in_language(item, language, name) for name, item in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_replace"):
+        return value._replace(
+            **{
+                name: _links_in_language(getattr(value, name), language, name)
+                for name in value._fields
+            }
+        )
+    if isinstance(value, list):
+        return [_links_in_language(item, language, key) for item in value]
+    return value
+
+
 def _link_in_language(link: str, language: str) -> str:
     """A link to one of our pages, made by the actor's request, as the recipient's language's
     page (``/ar/portal/…`` → ``/ko/portal/…``); other links are left alone."""
@@ -195,15 +230,16 @@ def _new_notification(
     language = language or recipient_language(recipient)
     with translation.override(language):
         url = _link_in_language(url, language)
-        context = {
-            key: _link_in_language(value, language)
-            if key.endswith("url") and isinstance(value, str)
-            else value
-            for key, value in context.items()
-        }
+        context = _links_in_language(context, language)
         rendered = render_notification(
             kind=kind, context=context, recipient=recipient, to_email=to_email, url=url
         )
+        try:
+            kept_context = dump_context(context) if email else None
+        except TypeError as exc:
+            # Sent as rendered now, in the language known now.
+            logger.warning("The context of %s cannot be kept for delivery: %s", kind.key, exc)
+            kept_context = None
     now = timezone.now()
     return Notification(
         recipient=recipient,
@@ -211,6 +247,7 @@ def _new_notification(
         kind=kind.key,
         **about_fields,
         language=language,
+        context=kept_context,
         subject=rendered.subject,
         body_text=rendered.body_text,
         body_html=rendered.body_html,
@@ -286,9 +323,12 @@ def notification_create(
 ) -> Notification:
     """Create one notification, or return the existing one with the same ``idempotency_key``.
 
-    It is written in ``language`` when given (e.g. the language an application was made in),
-    else in the recipient's preferred language, else (someone without an account) in the
-    language of the current request.
+    The e-mail is rendered when it is sent, in the recipient's preferred language then; for
+    someone without an account, in ``language`` when given (e.g. the language a membership
+    application was made in), else in the language of the current request. ``context`` is
+    kept on the row until then (``notifications.context``: model instances are read again at
+    delivery, lazy translations are translated then). The in-portal notice is rendered now,
+    in the recipient's language, and again when the e-mail is sent.
 
     Call it inside the workflow's transaction. Side effects: renders the kind's templates
     (subject, text and HTML bodies, in-portal message), stores the outbox row (an in-portal
@@ -607,6 +647,49 @@ def _message_domain() -> str:
     return domain or "wego-portal.invalid"
 
 
+def render_for_delivery(notification: Notification, objects=None) -> bool:
+    """Render ``notification`` again from its stored context, in ``delivery_language``.
+
+    Sets the subject, bodies, notice, link and language on the instance (the caller saves
+    them) and returns True. A row without a context (created before contexts were kept, or
+    with a context that could not be kept) or whose context names a deleted object keeps the
+    texts rendered when it was created, and False is returned. ``objects`` (from
+    ``notifications.context.objects_cache``) shares the objects read between the rows of a
+    batch.
+    """
+    if notification.context is None:
+        return False
+    language = delivery_language(notification)
+    try:
+        with translation.override(language):
+            url = _link_in_language(notification.url, language)
+            context = _links_in_language(load(notification.context, objects), language)
+            rendered = render_notification(
+                kind=get_kind(notification.kind),
+                context=context,
+                recipient=notification.recipient,
+                to_email=notification.to_email,
+                url=url,
+            )
+    except SoftTimeLimitExceeded:
+        raise
+    except StaleContext as exc:
+        logger.info("Notification %s is sent as created: %s", notification.pk, exc)
+        return False
+    except Exception:
+        logger.exception(
+            "Notification %s could not be rendered again; sent as created.", notification.pk
+        )
+        return False
+    notification.language = language
+    notification.url = url
+    notification.subject = rendered.subject
+    notification.body_text = rendered.body_text
+    notification.body_html = rendered.body_html
+    notification.message = rendered.message
+    return True
+
+
 def email_message_for(notification: Notification) -> EmailMultiAlternatives:
     """The e-mail for a row: plain text with an HTML alternative.
 
@@ -663,11 +746,19 @@ class _Claim:
             pending.remove(notification)
 
     def sent(self, notification: Notification) -> None:
+        """Sent: the row keeps exactly what was sent, and no longer needs its context."""
         updated = self.held(Q(pk=notification.pk)).update(
             state=NotificationState.SENT,
             sent_at=timezone.now(),
             last_error="",
             lease_expires_at=None,
+            language=notification.language,
+            subject=notification.subject,
+            body_text=notification.body_text,
+            body_html=notification.body_html,
+            message=notification.message,
+            url=notification.url,
+            context=None,
         )
         if not updated:
             logger.warning(
@@ -716,9 +807,12 @@ def outbox_deliver(
 ) -> DeliveryReport:
     """Claim and e-mail the given rows over one connection of the default mailer.
 
-    Every row has its own fate, decided the moment the server answers for it:
+    Each row is rendered again just before it is sent (``render_for_delivery``: in the
+    recipient's language at that moment). Every row has its own fate, decided the moment the
+    server answers for it:
 
-    - accepted: ``sent`` at once, ``last_error`` cleared;
+    - accepted: ``sent`` at once with the texts that went out, ``last_error`` and the stored
+      context cleared;
     - refused for good (5xx, bad address): ``failed``, and the batch goes on;
     - refused for now (4xx for this recipient, e.g. greylisting): back to ``queued`` with its
       own ``next_attempt_at`` (``retry_delay``), and the batch goes on; the sweeper publishes
@@ -743,6 +837,7 @@ def outbox_deliver(
     )
     error: BaseException | None = None
     mailer = mailers["default"]
+    objects = objects_cache()
     try:
         mailer.open()
         sent_on_this_connection = 0
@@ -751,6 +846,8 @@ def outbox_deliver(
             if not pending:
                 break
             notification = pending[0]
+            # In the recipient's language now, from the objects as they are now.
+            render_for_delivery(notification, objects)
             try:
                 accepted = mailer.send_messages([email_message_for(notification)])
             except Exception as exc:
@@ -866,7 +963,8 @@ def staff_digest_send(*, today: date | None = None) -> int:
 
     Lines come from the registered digest providers (``notifications.digest``). One digest per
     user per day (the date is in the idempotency key), each in its own transaction so one
-    user's failure does not stop the others, each in that staff member's language. Returns how many digests were created.
+    user's failure does not stop the others. Each digest is sent in its staff member's language
+    (the one they prefer when it is sent). Returns how many digests were created.
     """
     today = today or timezone.localdate()
     created_count = 0
@@ -874,10 +972,9 @@ def staff_digest_send(*, today: date | None = None) -> int:
     for user in staff.iterator():
         # The lines' labels and links in the staff member's own language.
         with translation.override(recipient_language(user)):
-            items = [
-                item._replace(label=str(item.label), url=absolute_url(item.url))
-                for item in digest_items_for(user)
-            ]
+            # Labels that are lazy translations stay lazy: the e-mail translates them when it
+            # is sent, in the staff member's language then.
+            items = [item._replace(url=absolute_url(item.url)) for item in digest_items_for(user)]
         if not items:
             continue
         _notification, created = _notification_get_or_create(

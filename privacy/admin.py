@@ -179,8 +179,15 @@ class ConsentRecordResource(PortalResource):
 class ConsentRecordAdmin(ReadOnlyAdmin, PortalExportModelAdmin):
     resource_classes = [ConsentRecordResource]
     list_display = ["given_at", "purpose", "text_version", "subject", "withdrawn_at"]
-    list_filter = ["purpose", "text_version"]
+    list_filter = ["purpose", "text_version", ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "agreed_text"]
+
+    @admin.display(description=_("text agreed to"))
+    def agreed_text(self, record: ConsentRecord) -> str:
+        return services.consent_text(purpose=record.purpose, version=record.text_version)
 
 
 @admin.register(RetentionRun)

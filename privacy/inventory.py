@@ -83,7 +83,7 @@ PERSONAL: tuple[Entry, ...] = (
     ),
     Entry(
         "notifications.Notification",
-        ("to_email", "body_text", "body_html", "message", "last_error"),
+        ("to_email", "body_text", "body_html", "message", "last_error", "context"),
         _("Sending notices and e-mails, and proving they were sent."),
         _("Bodies removed 180 days after sending; deleted with the account."),
         _("the recipient; the Secretariat"),
@@ -111,8 +111,32 @@ PERSONAL: tuple[Entry, ...] = (
         _("everyone (public directory)"),
     ),
     Entry(
+        "members.Organization",
+        ("leader_name", "leader_title"),
+        _("The head of a member (e.g. its mayor), shown only when the member publishes it."),
+        _("While the organization is a member; the member removes or hides it at any time."),
+        _("everyone when published; otherwise the organization's people and WeGO staff"),
+    ),
+    Entry(
+        "members.AboutPage",
+        ("president_name", "secretary_general_name"),
+        _("Naming WeGO's President and Secretary General on the About page."),
+        _("While they hold the office."),
+        _("everyone"),
+    ),
+    Entry(
+        "members.AboutEntry",
+        ("title", "text"),
+        _(
+            "The About page names the advisers of the 2030 Masterplan (and its pillars and "
+            "milestones)."
+        ),
+        _("While the Secretariat keeps them on the page."),
+        _("everyone"),
+    ),
+    Entry(
         "members.HistoricalOrganization",
-        ("contact_email", "contact_phone", "history_change_reason"),
+        ("contact_email", "contact_phone", "leader_name", "leader_title", "history_change_reason"),
         _("The history of a member's record."),
         _("While the organization is a member."),
         OFFICE,
@@ -288,6 +312,20 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
     "members.HistoricalOrganization": (
         ("name", "native_name", "logo", "description"),
         "history of a member's public profile",
+    ),
+    "members.OrganizationPhoto": (
+        ("image", "thumbnail"),
+        "photos a member publishes in its profile's gallery",
+    ),
+    "members.AboutPage": (
+        (
+            "introduction",
+            "president_title",
+            "secretary_general_title",
+            "masterplan",
+            "masterplan_vision",
+        ),
+        "WeGO's public About page",
     ),
     "programs.SmartCityArea": (("name",), "WeGO's programme vocabulary"),
     "programs.Program": (("name", "description"), "WeGO's programmes"),

@@ -246,6 +246,17 @@ def _redact_text(email: str, name: str) -> None:
     from auditlog.models import LogEntry
 
     needles = [n for n in (email, name) if n and len(n) >= 3]
+    # Rows not yet sent keep the context their e-mail will be rendered from: one that names
+    # the person is dropped (the row is then sent as rendered when created, redacted below).
+    unsent = Notification.objects.filter(context__isnull=False).values_list("pk", "context")
+    mentioning = [
+        pk
+        for pk, context in unsent.iterator()
+        if any(
+            needle.lower() in json.dumps(context, ensure_ascii=False).lower() for needle in needles
+        )
+    ]
+    Notification.objects.filter(pk__in=mentioning).update(context=None)
     for needle in needles:
         for field in ("subject", "body_text", "body_html", "message"):
             Notification.objects.filter(**{f"{field}__icontains": needle}).update(
@@ -486,7 +497,7 @@ def retention_enforce(*, now: datetime.datetime | None = None) -> RetentionRun:
         Notification.objects.filter(created_at__lt=before("notification_bodies"))
         .exclude(body_text="", body_html="")
         .filter(state__in=["sent", "failed"])
-        .update(body_text="", body_html="")
+        .update(body_text="", body_html="", context=None)
     )
     removed["sessions"] = Session.objects.filter(expire_date__lt=now).delete()[0]
     removed["audit_log"] = (

@@ -25,10 +25,12 @@ Every ``ModelAdmin`` of the portal (and the third-party models it shows) derives
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import rules
 from django.contrib import admin
+from django.contrib.admin import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -184,16 +186,16 @@ class PortalAdminMixin(ConfirmActionMixin):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         guarded = {}
-        for name, (func, action_name, description) in actions.items():
-            permissions = getattr(func, "allowed_permissions", None)
+        for name, action in actions.items():
+            permissions = getattr(action.func, "allowed_permissions", None)
             if name == "export_admin_action":
                 permissions = ("export",)
             if not permissions:
                 continue  # every action says which permission it needs
-            guarded[name] = (guard_action(func, permissions), action_name, description)
+            guarded[name] = dataclasses.replace(action, func=guard_action(action.func, permissions))
         return guarded
 
     # -- history --------------------------------------------------------------------------

@@ -216,3 +216,23 @@ def datetime_with_zone(value) -> str:
     from django.utils.formats import date_format
 
     return f"{date_format(value, 'DATETIME_FORMAT')} {date_format(value, 'T')}"
+
+
+def translated_columns(field: str, text: str) -> dict[str, str | None]:
+    """A data loader's text in every language's column: ``{field_en: text, field_ko: …}``.
+
+    Each language's column gets the message catalogue's translation of ``text`` (so a loader's
+    texts are translated with the portal's own strings), or None where the catalogue does not
+    translate it: the page then falls back to English.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    columns: dict[str, str | None] = {f"{field}_en": text}
+    for code, _name in settings.LANGUAGES:
+        if code == "en":
+            continue
+        with translation.override(code):
+            value = translation.gettext(text) if text else ""
+        columns[f"{field}_{code.replace('-', '_')}"] = value if value and value != text else None
+    return columns

@@ -6,6 +6,7 @@ tooltip. Pages put a data table beside it as the text alternative.
 """
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,4 +124,63 @@ def _legend(highest: int, noun: str) -> str:
         '<span class="world-map__legend-title">{}</span><ul class="world-map__legend">{}</ul>',
         _("Number of %(noun)s per country") % {"noun": noun},
         mark_safe("".join(steps)),  # noqa: S308  # nosec B308 B703
+    )
+
+
+#: The part of the world a location map shows around its point: 72° of longitude by 36° of latitude.
+LOCATION_SPAN = (192.0, 96.0)
+_NUMBERS = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _country_centre(code: str) -> tuple[float, float] | None:
+    """The middle of a country's outline on the map (its bounding box's centre)."""
+    path = country_paths().get(code)
+    if not path:
+        return None
+    values = [float(v) for v in _NUMBERS.findall(path)]
+    xs, ys = values[0::2], values[1::2]
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+
+
+def location_map_svg(
+    *, country: str, latitude: float | None, longitude: float | None, title: str
+) -> SafeString:
+    """A small offline map of where a member is: its country shaded and, when its coordinates
+    are known, a marker. Nothing is fetched from a tile server. Empty when neither the country
+    nor the coordinates are on the map."""
+    marker = None
+    if latitude is not None and longitude is not None:
+        marker = _project(float(longitude), float(latitude))
+    centre = marker or (_country_centre(country) if country else None)
+    if centre is None:
+        return mark_safe("")  # nosec B308 B703 (nothing to show)
+    width, height = LOCATION_SPAN
+    left = min(max(centre[0] - width / 2, 0.0), WIDTH - width)
+    top = min(max(centre[1] - height / 2, 0.0), HEIGHT - height)
+    shapes = []
+    for code, path in country_paths().items():
+        fill = "#3182bd" if code == country else EMPTY
+        shapes.append(format_html('<path d="{}" fill="{}"/>', path, fill))
+    pin = ""
+    if marker:
+        pin = format_html(
+            '<circle cx="{}" cy="{}" r="3.2" fill="#c0392b" stroke="#ffffff" stroke-width="1.2"/>',
+            f"{marker[0]:.1f}",
+            f"{marker[1]:.1f}",
+        )
+    description = (
+        _("A map of the region with %(country)s shaded and the member's location marked.")
+        if marker
+        else _("A map of the region with %(country)s shaded.")
+    ) % {"country": countries.name(country) if country else ""}
+    # Every dynamic part above is escaped by format_html/escape.
+    return mark_safe(  # noqa: S308  # nosec B308 B703
+        f'<figure class="location-map"><svg viewBox="{left:.1f} {top:.1f} {width:.0f} '
+        f'{height:.0f}" role="img" aria-labelledby="location-title location-desc" '
+        f'xmlns="http://www.w3.org/2000/svg" width="100%">'
+        f'<title id="location-title">{escape(title)}</title>'
+        f'<desc id="location-desc">{escape(description)}</desc>'
+        f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.0f}" height="{height:.0f}" '
+        f'fill="#f4f8fb"/><g stroke="#ffffff" stroke-width="0.3">{"".join(shapes)}</g>{pin}'
+        f"</svg></figure>"
     )

@@ -11,10 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
-from events.models import Event
+from events.models import Event, EventHost
 from members.models import Office, Organization
+from privacy.services import consent_give
 from programs.models import Application, Program
 from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.events import EventRegistrationFactory
 from tests.factories.members import OrganizationUserFactory
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -90,6 +92,8 @@ def public_paths() -> list[str]:
         "/awards/",
         "/awards/2020/",
         "/accounts/login/",
+        "/privacy/",
+        "/privacy/cookies/",
         *optional("health:index"),
         *optional("health:initiatives"),
         *optional("health:knowledge_hub"),
@@ -157,6 +161,12 @@ def test_member_pages_have_no_serious_accessibility_violations(axe_page, wego_da
     OrganizationUserFactory(organization=seoul, user=editor)
     call = Call.objects.get(slug="solution-finder")
     application = services.application_start(call=call, organization=seoul, started_by=editor)
+    event = Event.objects.filter(status="published").order_by("-sort_at").first()
+    EventHost.objects.get_or_create(event=event, organization=seoul)
+    consent_give(
+        purpose="share_with_host",
+        subject=EventRegistrationFactory(event=event, user=editor, email=editor.email),
+    )
     axe_page.goto("/accounts/login/")
     axe_page.get_by_label("Email").fill("editor@seoul.test")
     axe_page.get_by_label("Password").fill(PASSWORD)
@@ -172,6 +182,10 @@ def test_member_pages_have_no_serious_accessibility_violations(axe_page, wego_da
         reverse("notifications:inbox"),
         reverse("notifications:preferences"),
         reverse("api_tokens"),
+        reverse("account_overview"),
+        reverse("usersessions_list"),
+        reverse("privacy:my_data"),  # with a consent to withdraw
+        reverse("events:hosted"),  # with an event Seoul hosts
     ]
     assert Application.objects.filter(organization=seoul).count() == 1
     paths += governance_member_paths(seoul, editor)

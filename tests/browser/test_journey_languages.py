@@ -9,12 +9,16 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
+from PIL import Image
 from playwright.sync_api import expect
 
 from members.models import MembershipApplication, Organization
 from notifications.models import Notification
+from programs.enums import ApplicationStatus
+from programs.models import Application, Call, CallDocument, SmartCityArea
 from tests.browser.conftest import ARTIFACTS
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.members import OrganizationUserFactory
 from tests.members.files import pdf_bytes
 
 pytestmark = [
@@ -53,8 +57,21 @@ def t(code: str, text: str) -> str:
 
 
 def shot(page, name: str) -> None:
+    """A full-page screenshot, checked: as wide as the window (nothing overflows sideways,
+    in either direction of writing) and not blank (text and chrome were drawn)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    with Image.open(path) as image:
+        width, height = image.size
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
+    assert width == page.viewport_size["width"], f"{name}: wider than the window ({width} px)"
+    assert height >= 300, f"{name}: only {height} px high"
+    assert colours is None or len(colours) > 16, f"{name}: the screenshot is nearly blank"
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name}: {overflow} px wider than the window"
 
 
 def switch_language(page, code: str) -> None:
@@ -215,3 +232,84 @@ def test_organization_applies_in_spanish_and_hears_from_wego_in_spanish(
     assert page.url.startswith(f"{live_server.url}/es/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     shot(page, "es-portal")
+
+
+def test_seoul_applies_to_the_solution_finder_in_spanish(
+    browser_in, live_server, wego_data, tmp_path
+):
+    """The member application journey in Spanish: sign in, start, fill every section, submit."""
+    seoul = Organization.objects.get(slug="seoul")
+    editor = UserFactory(email="editora@seoul.test", preferred_language="es")
+    OrganizationUserFactory(organization=seoul, user=editor)
+    call = Call.objects.get(slug="solution-finder")
+    CallDocument.objects.create(call=call, name="Letter of intent", required=True, position=1)
+    area = SmartCityArea.objects.order_by("position").first()
+    letter = tmp_path / "carta-de-intencion.pdf"
+    letter.write_bytes(pdf_bytes())
+    page = browser_in("es-ES")
+
+    def es(text):
+        return t("es", text)
+
+    # Sign in: her preferred language is Spanish.
+    page.goto("/accounts/login/")
+    page.locator("[name=login]").fill("editora@seoul.test")
+    page.locator("[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(f"{live_server.url}/es/")
+    shot(page, "es-member-home")
+
+    # Start an application to the Solution Finder call.
+    page.goto("/es/programs/smart-city-driver/calls/solution-finder/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    shot(page, "es-call")
+    page.get_by_role("link", name=es("Start an application")).click()
+    page.get_by_role("button", name=es("Start the application")).click()
+    expect(page.get_by_role("heading", name=es("Application incomplete"))).to_be_visible()
+    shot(page, "es-application-tasks")
+    application = Application.objects.get(organization=seoul)
+    assert page.url == f"{live_server.url}/es/portal/applications/{application.pk}/"
+
+    # Fill every section, in the order the form leads.
+    page.get_by_role("link", name=es("Urban challenges")).click()
+    page.get_by_label(es("What urban challenges does your city face?")).fill(
+        "Inundaciones en los barrios bajos y un drenaje envejecido."
+    )
+    page.get_by_label(area.name).check()
+    shot(page, "es-section-challenges")
+    page.get_by_role("button", name=es("Save and continue")).click()
+    page.get_by_label(es("Area")).select_option(label=area.name)
+    page.get_by_label(es("What is needed")).fill("Sensores de inundación y alerta temprana.")
+    page.get_by_role("button", name=es("Save and continue")).click()
+    page.get_by_label(es("US$100,000 to 500,000")).check()
+    page.get_by_label(es("What is your timeline?")).fill("Un piloto en 2027.")
+    page.get_by_role("button", name=es("Save and continue")).click()
+    page.get_by_label(es("Technology companies")).check()
+    page.get_by_role("button", name=es("Save and continue")).click()
+    page.get_by_label(es("Job title")).fill("Responsable de ciudad inteligente")
+    page.get_by_role("button", name=es("Save and continue")).click()
+    page.get_by_label("Letter of intent").set_input_files(str(letter))
+    page.get_by_role("button", name=es("Save and continue")).click()
+
+    # Check and submit.
+    page.goto(f"/es/portal/applications/{application.pk}/check/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    shot(page, "es-application-check")
+    page.get_by_role("button", name=es("Submit the application")).click()
+    expect(page.get_by_role("heading", name=es("Application submitted"))).to_be_visible()
+    shot(page, "es-application-submitted")
+
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    receipt = next(m for m in mail.outbox if m.to == ["editora@seoul.test"])
+    with translation.override("es"):
+        subject = gettext("We have received your application %(ref)s to %(call)s") % {
+            "ref": application.reference,
+            "call": Call.objects.get(pk=call.pk).title,
+        }
+    assert (
+        receipt.subject
+        == subject
+        != (f"We have received your application {application.reference} to {call.title}")
+    )

@@ -35,7 +35,7 @@ def test_visitor_browses_the_directory_filters_and_opens_a_profile(page, wego_da
     assert "region=africa" in page.url and "type=local_government" in page.url
 
     page.get_by_role("link", name="Clear filters").click()
-    page.get_by_label("Search").fill("sao paulo")
+    page.get_by_label("Search", exact=True).fill("sao paulo")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#results-title")).to_have_text("1 member")
     page.get_by_role("link", name="São Paulo").click()

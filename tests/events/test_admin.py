@@ -81,7 +81,15 @@ def change_data(event, **overrides) -> dict:
         "viewer_count": "",
         "source_notes": "",
     }
-    for prefix in ("host_links", "speakers", "sponsors", "links", "questions", "registrations"):
+    for prefix in (
+        "host_links",
+        "participant_links",
+        "speakers",
+        "sponsors",
+        "links",
+        "questions",
+        "registrations",
+    ):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     data["registrations-TOTAL_FORMS"] = str(event.registrations.count())

@@ -158,3 +158,22 @@ def test_the_beat_schedule_runs_the_reminder_task_every_five_minutes(event, star
     assert entry == {"task": "events.tasks.send_event_reminders_task", "schedule": 300.0}
     assert send_event_reminders_task.name == entry["task"]
     assert send_event_reminders_task.delay().get() == 0
+
+
+def test_a_reminder_carries_the_stop_sharing_link_only_to_those_who_share(
+    event, start, django_capture_on_commit_callbacks, mailoutbox
+):
+    from privacy.services import consent_give
+    from tests.factories.events import EventHostFactory
+
+    EventHostFactory(event=event)
+    sharing = registered(event, email="shares@x.test", email_confirmed_at=start - 2 * DAY)
+    registered(event, email="private@x.test", email_confirmed_at=start - 2 * DAY)
+    consent_give(purpose="share_with_host", subject=sharing)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_reminders_send(now=start - DAY + datetime.timedelta(minutes=2))
+
+    bodies = {m.to[0]: m.body for m in mailoutbox}
+    assert "/events/registrations/sharing/" in bodies["shares@x.test"]
+    assert "/events/registrations/sharing/" not in bodies["private@x.test"]

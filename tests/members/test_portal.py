@@ -19,6 +19,7 @@ PORTAL_URLS = [
     "members:portal_organization",
     "members:profile_edit",
     "members:logo_edit",
+    "members:photos_edit",
     "members:invite",
 ]
 

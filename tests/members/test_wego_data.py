@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 from django.utils import translation
+from django.utils.html import escape
 
 from members.enums import MemberType, OfficeKind, Relationship
 from members.models import Office, Organization
@@ -124,7 +125,7 @@ def test_demo_accounts_refuse_to_run_without_debug(settings):
         run("demo_accounts")
 
 
-@pytest.mark.parametrize("query", ["서울", "Сеул", "首尔", "سيول", "SÉOUL"])
+@pytest.mark.parametrize("query", ["서울", "Сеул", "首尔", "سيول", "SÉOUL", "seoul", "서울특별시"])
 def test_directory_search_finds_seoul_by_any_of_its_names(client, loaded, query):
     response = client.get("/members/", {"q": query})
 
@@ -167,3 +168,78 @@ def test_api_search_finds_seoul_by_its_russian_name(client, loaded):
     assert [row["slug"] for row in response.json()["results"]] == [
         Organization.objects.get(name="Seoul", country="KR").slug
     ]
+
+
+@pytest.mark.parametrize("query", ["서울", "Сеул", "首尔", "سيول", "seoul", "SÉOUL"])
+def test_api_search_finds_seoul_by_any_of_its_names(client, loaded, query):
+    response = client.get("/api/v1/organizations/", {"q": query})
+
+    # "seoul" also finds the Seoul Digital Foundation: Seoul itself must be among the results.
+    assert "seoul" in [row["slug"] for row in response.json()["results"]]
+
+
+LANGUAGES = ["ko", "zh_hans", "ru", "es", "fr", "ar", "tr"]
+
+
+def test_every_office_has_its_name_and_description_in_every_language(loaded):
+    for office in Office.objects.all():
+        assert office.name_en and office.description_en, office.slug
+        for code in LANGUAGES:
+            assert getattr(office, f"name_{code}"), (office.slug, code)
+            assert getattr(office, f"description_{code}"), (office.slug, code)
+            assert getattr(office, f"name_{code}") != office.name_en, (office.slug, code)
+
+    east_asia = Office.objects.get(slug="east-asia")
+    assert (east_asia.name_ko, east_asia.name_zh_hans, east_asia.name_ar) == (
+        "동아시아 지역사무소",
+        "东亚区域办事处",
+        "المكتب الإقليمي لشرق آسيا",
+    )
+    assert (east_asia.city_ko, east_asia.city_ru, east_asia.name_en) == (
+        "청두",
+        "Чэнду",
+        "East Asia Regional Office",
+    )
+
+
+def test_office_seats_use_the_standard_names_of_names_csv_and_invent_none(loaded):
+    """An office's seat in another language is the city's standard name recorded in names.csv
+    (the same name its member has); where names.csv records none, the seat stays empty and
+    the page shows the English name."""
+    mediterranean = Office.objects.get(slug="mediterranean")
+    beyoglu = Organization.objects.get(name="Beyoglu", country="TR")
+    for code in LANGUAGES:
+        assert getattr(mediterranean, f"city_{code}") == getattr(beyoglu, f"name_{code}")
+    with translation.override("ko"):
+        assert mediterranean.city == "Beyoglu"
+    seoul = Organization.objects.get(name="Seoul", country="KR")
+    secretariat = Office.objects.get(slug="secretariat")
+    assert [getattr(secretariat, f"city_{c}") for c in LANGUAGES] == [
+        getattr(seoul, f"name_{c}") for c in LANGUAGES
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("ko", "아프리카 지역사무소"),
+        ("ar", "المكتب الإقليمي لأفريقيا"),
+        ("es", "Oficina Regional de África"),
+    ],
+)
+def test_office_pages_show_the_office_in_the_readers_language(client, loaded, code, name):
+    listing = client.get(f"/{code}/offices/")
+    detail = client.get(f"/{code}/offices/africa/")
+
+    assert name in listing.content.decode()
+    page = detail.content.decode()
+    assert f'<h1 lang="{code.replace("_", "-")}">{name}</h1>' in page
+    description = getattr(Office.objects.get(slug="africa"), f"description_{code}")
+    assert f'<div class="prose" lang="{code}"><p>{escape(description)}</p></div>' in page
+
+
+def test_loading_the_office_names_again_changes_nothing(loaded):
+    out = io.StringIO()
+    call_command("load_wego_data", stdout=out)
+
+    assert "Offices in other languages: 0 updated" in out.getvalue()

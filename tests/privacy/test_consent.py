@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from privacy import services
 from privacy.models import ConsentRecord
@@ -45,3 +46,19 @@ def test_every_recorded_version_of_a_text_can_be_shown():
         "Share my name, organization and e-mail address"
     )
     assert services.consent_text(purpose="share_with_host", version="99") == ""
+
+
+def test_the_back_office_shows_what_was_agreed_and_filters_withdrawn_consents(client, secretariat):
+    kept = services.consent_give(purpose="share_with_host", subject=EventRegistrationFactory())
+    withdrawn_for = EventRegistrationFactory()
+    services.consent_give(purpose="share_with_host", subject=withdrawn_for)
+    services.consent_withdraw(purpose="share_with_host", subject=withdrawn_for)
+    client.force_login(secretariat)
+
+    detail = client.get(reverse("admin:privacy_consentrecord_change", args=[kept.pk]))
+    active = client.get(
+        reverse("admin:privacy_consentrecord_changelist") + "?withdrawn_at__isempty=1"
+    )
+
+    assert "Share my name, organization and e-mail address" in detail.content.decode()
+    assert active.context["cl"].result_count == 1

@@ -61,3 +61,32 @@ def test_the_actors_language_does_not_leak_into_the_recipients_mail(
         f"We have received your application {application.reference} to {application.call.title}"
     )
     assert "/ar/" not in receipt.body
+
+
+def test_a_switch_to_korean_between_submission_and_delivery_is_honoured(
+    make_application, seoul_editor, seoul_colleague, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = make_application(kind=ApplicationKind.PROJECT_IMPLEMENTER)
+
+    # Queued while both read English; the e-mails are not sent yet.
+    with django_capture_on_commit_callbacks(execute=False) as deliveries:
+        services.application_submit(application=application, submitted_by=seoul_editor)
+    queued = Notification.objects.get(
+        kind="programs.application.submitted", to_email="editor@seoul.test"
+    )
+    assert queued.language == "en" and not HANGUL.search(queued.subject)
+
+    seoul_editor.preferred_language = "ko"
+    seoul_editor.save()
+    for deliver in deliveries:
+        deliver()
+
+    sent = {m.to[0]: m for m in mailoutbox}
+    assert HANGUL.search(sent["editor@seoul.test"].subject)
+    assert HANGUL.search(sent["editor@seoul.test"].body)
+    assert f"/ko/portal/applications/{application.pk}/" in sent["editor@seoul.test"].body
+    assert not HANGUL.search(
+        sent["colleague@seoul.test"].subject + sent["colleague@seoul.test"].body
+    )
+    queued.refresh_from_db()
+    assert (queued.language, queued.subject) == ("ko", sent["editor@seoul.test"].subject)

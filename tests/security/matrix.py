@@ -645,6 +645,20 @@ def _future_governance_document(w):
 # --- Admin -------------------------------------------------------------------------------
 
 
+def _about_page():
+    from members.models import AboutPage
+
+    return AboutPage.objects.first() or AboutPage.objects.create(president_name="Matrix")
+
+
+def _published_figure():
+    from reports.models import PublishedFigure
+
+    return PublishedFigure.objects.create(
+        key="matrix-members", year=2020, value=209, label="Members", source="Annual Report 2020"
+    )
+
+
 def _admin_objects() -> dict[str, Callable[[Any], Any]]:
     """How to build one row of every model registered in the admin (keyed by label)."""
 
@@ -732,6 +746,8 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "news.category": lambda w: _f("news", "CategoryFactory")(),
         "publications.publication": lambda w: _f("publications", "PublicationFactory")(),
         "reports.reportrun": lambda w: _report_run_object(w),
+        "reports.publishedfigure": lambda w: _published_figure(),
+        "members.aboutpage": lambda w: _about_page(),
         "auditlog.logentry": _audit_entry,
         "privacy.dataexport": lambda w: _data_export(w),
         "privacy.erasurerequest": lambda w: _erasure_request(w),

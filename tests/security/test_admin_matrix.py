@@ -83,6 +83,9 @@ POLICY: dict[str, Policy] = {
         list=OFFICES, view=REGION, change=REGION, import_=OFFICES, export=OFFICES
     ),
     "members.office": Policy(list=OFFICES, view=OFFICES),
+    # One About WeGO page (loaded from the report): the Secretariat edits it; the add form
+    # opens only while there is none, and it is never deleted.
+    "members.aboutpage": Policy(add=NOBODY, delete=NOBODY),
     "members.membershipapplication": Policy(list=OFFICES, view=REGION, change=NOBODY, add=NOBODY),
     "members.organizationuser": Policy(
         list=OFFICES, view=REGION, change=REGION, add=OFFICES, delete=REGION
@@ -123,6 +126,7 @@ POLICY: dict[str, Policy] = {
     "news.category": SECRETARIAT_ONLY,
     "publications.publication": SECRETARIAT_ONLY,
     "reports.reportrun": Policy(change=NOBODY),
+    "reports.publishedfigure": Policy(),  # WeGO's published figures: the Secretariat
     # Privacy: the audit log is read (and exported) by the Secretariat and by the office of
     # the entry's region; nobody edits it. Exports, deletion requests, consent records and
     # retention runs are records the Secretariat reads.
@@ -195,7 +199,8 @@ def test_every_action_declares_its_permissions(label, db):
         for name in model_admin.actions or []:
             func = getattr(type(model_admin), name) if isinstance(name, str) else name
             assert getattr(func, "allowed_permissions", None), f"{label}: {name}"
-    for name, (func, _name, _label) in model_admin.get_actions(request).items():
+    for name, action in model_admin.get_actions(request).items():
+        func = action.func
         assert func.allowed_permissions, f"{label}: {name} offered unguarded"
 
 

@@ -70,3 +70,11 @@ def safe_static(path: str) -> str:
         return static(path)
     except ValueError:
         return settings.STATIC_URL + path
+
+
+@register.filter
+def shown_facets(items, selected):
+    """A facet's options worth offering: those with results, and any already chosen (so a
+    filter that leads nowhere can still be unticked). A list's filter never shows a "(0)"."""
+    chosen = {str(value) for value in (selected or [])}
+    return [item for item in items or [] if item["count"] or str(item["value"]) in chosen]

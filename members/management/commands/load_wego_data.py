@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 
 from members import services
@@ -23,6 +24,8 @@ APP_LOADERS = [
     "load_wego_governance",
     "load_wego_figures",
     "load_wego_catalog",
+    "load_wego_health",
+    "load_wego_profiles",
     "load_wego_news",
 ]
 
@@ -35,8 +38,13 @@ def _rows(name: str):
 class Command(BaseCommand):
     help = "Load the built-in WeGO data set (offices, members, partners). Idempotent."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # Names are looked up and written in English (the base columns), whatever language
+        # the caller has active.
+        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+            self._load()
+
+    def _load(self):
         self._smart_city_areas()
         created = updated = 0
         offices = {}
@@ -58,6 +66,7 @@ class Command(BaseCommand):
             created += was_created
         services.secretariat_group_ensure()
         self.stdout.write(f"Offices: {len(offices)} ({created} new)")
+        self.stdout.write(f"Offices in other languages: {self._office_names(offices)} updated")
 
         created = 0
         for row in _rows("organizations.csv"):
@@ -111,6 +120,32 @@ class Command(BaseCommand):
         for name in APP_LOADERS:
             if name in available:
                 call_command(name, stdout=self.stdout)
+
+    def _office_names(self, offices: dict[str, Office]) -> int:
+        """Each office's name, seat and description in every language (office_names.csv).
+
+        The English name and seat stay those of offices.csv; a blank cell leaves the field
+        empty, and the page falls back to English.
+        """
+        wanted: dict[str, dict[str, str | None]] = {}
+        for row in _rows("office_names.csv"):
+            code = row["language"]
+            fields = wanted.setdefault(row["slug"], {})
+            fields[f"description_{code}"] = row["description"] or (None if code != "en" else "")
+            if code != "en":
+                fields[f"name_{code}"] = row["name"] or None
+                fields[f"city_{code}"] = row["city"] or None
+        changed = 0
+        for slug, fields in wanted.items():
+            office = offices.get(slug)
+            if office is None:
+                continue
+            if any(getattr(office, field) != value for field, value in fields.items()):
+                for field, value in fields.items():
+                    setattr(office, field, value)
+                office.save()
+                changed += 1
+        return changed
 
     def _names(self) -> int:
         """Each member's name in its own language and the standard names in ours (names.csv).

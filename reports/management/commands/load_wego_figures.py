@@ -14,20 +14,9 @@ from django.utils.translation import gettext
 
 from reports.models import PublishedFigure
 from reports.published import FIGURES_2020, REPORT
+from wego_portal.i18n import translated_columns
 
 TEXTS = ("label", "as_of", "source", "note")
-
-
-def translated_columns(field: str, text: str) -> dict[str, str | None]:
-    """``{field_en: text, field_ko: …}`` from the message catalogues (None: not translated)."""
-    columns: dict[str, str | None] = {f"{field}_en": text}
-    for code, _name in settings.LANGUAGES:
-        if code == "en":
-            continue
-        with translation.override(code):
-            value = gettext(text) if text else ""
-        columns[f"{field}_{code.replace('-', '_')}"] = value if value and value != text else None
-    return columns
 
 
 class Command(BaseCommand):
