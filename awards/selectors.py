@@ -228,25 +228,37 @@ def judge_seats_of(user) -> QuerySet[Judge]:
     )
 
 
-def entries_for_judge(judge: Judge) -> QuerySet[Entry]:
-    """The submitted entries of the judge's categories, each marked with the judge's own
-    state: ``has_conflict`` and ``my_score`` (the judge's mean mark, or None)."""
-    own_score = Score.objects.filter(judge=judge, entry=OuterRef("pk"))
-    return (
-        Entry.objects.filter(
-            edition_id=judge.edition_id,
-            status=EntryStatus.SUBMITTED,
-            category__in=judge.categories.all(),
+def entries_for_judge_seats(seats: list[Judge]) -> dict[int, list[Entry]]:
+    """The submitted entries of each seat's categories, in ONE query: seat id -> entries.
+
+    Each entry is marked with the judge's own state: ``has_conflict`` and ``is_scored``.
+    ``seats`` are one person's (``judge_seats_of``, categories prefetched): at most one seat
+    per edition, so an entry's edition names its seat.
+    """
+    if not seats:
+        return {}
+    wanted = Q(pk__in=[])
+    for seat in seats:
+        wanted |= Q(
+            edition_id=seat.edition_id,
+            category_id__in=[category.pk for category in seat.categories.all()],
         )
+    seat_of_edition = {seat.edition_id: seat.pk for seat in seats}
+    entries = (
+        Entry.objects.filter(wanted, status=EntryStatus.SUBMITTED)
         .select_related("category", "organization")
         .annotate(
             has_conflict=Exists(
-                ConflictOfInterest.objects.filter(judge=judge, entry=OuterRef("pk"))
+                ConflictOfInterest.objects.filter(judge__in=seats, entry=OuterRef("pk"))
             ),
-            is_scored=Exists(own_score),
+            is_scored=Exists(Score.objects.filter(judge__in=seats, entry=OuterRef("pk"))),
         )
         .order_by("category__position", "entrant_name", "project_title", "id")
     )
+    by_seat: dict[int, list[Entry]] = {seat.pk: [] for seat in seats}
+    for entry in entries:
+        by_seat[seat_of_edition[entry.edition_id]].append(entry)
+    return by_seat
 
 
 def entry_for_judging() -> QuerySet[Entry]:

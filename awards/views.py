@@ -431,15 +431,17 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def judging(request: HttpRequest) -> HttpResponse:
+    judges = list(selectors.judge_seats_of(request.user))
+    entries = selectors.entries_for_judge_seats(judges)  # one query for all seats
     seats = [
         {
             "judge": judge,
             "edition": judge.edition,
-            "entries": list(selectors.entries_for_judge(judge)),
+            "entries": entries[judge.pk],
             "judging_open": judge.edition.judging_open(),
             "panel_closed": judge.edition.panel_closed(),
         }
-        for judge in selectors.judge_seats_of(request.user)
+        for judge in judges
     ]
     return render(request, "awards/judging/dashboard.html", {"seats": seats})
 

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
@@ -359,7 +360,7 @@ def _copy_entry_images(entry, project: Project) -> None:
         try:
             with entry_image.image.open("rb") as handle:
                 _store_image(project, upload=handle, caption=entry_image.caption)
-        except Exception:  # a damaged or missing file must not stop the publication
+        except (OSError, ValidationError):  # a missing or damaged file must not stop it
             logger.exception("Could not copy image %s of award entry %s", entry_image.pk, entry.pk)
 
 

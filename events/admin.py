@@ -394,6 +394,14 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
             event=obj, changed_fields=form.changed_data if change else (), changed_by=request.user
         )
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.events_list_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.events_list_changed()
+
     @admin.display(description=_("date"), ordering="sort_at")
     def date_column(self, obj):
         return obj.date_display

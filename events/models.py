@@ -6,7 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -298,10 +298,6 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         self.normalize_dates()
         self.refresh_window()
-        if not self.region and self.country:
-            from members.regions import region_for_country
-
-            self.region = region_for_country(self.country.code)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -313,9 +309,6 @@ class Event(models.Model):
                 "reminder_hour_at",
             }
         super().save(*args, **kwargs)
-        from .selectors import bump_events_list_version
-
-        transaction.on_commit(bump_events_list_version)
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})

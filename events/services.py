@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from members.models import OrganizationUser, fold
+from members.regions import region_for_country
 from notifications.services import BulkRecipient, notification_create, notification_create_bulk
 from wego_portal.permissions import require
 
@@ -44,6 +45,7 @@ from .models import (
     EventRegistration,
 )
 from .rules import member_organization_ids
+from .selectors import EVENTS_LIST_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -528,6 +530,12 @@ def _event_context(event: Event) -> dict:
     }
 
 
+def events_list_changed() -> None:
+    """After commit, the visitors' cached events list is rebuilt (a new version). Every write
+    of an event calls it (these services and the back office's deletions)."""
+    transaction.on_commit(EVENTS_LIST_VERSION.bump)
+
+
 @transaction.atomic
 def event_save(*, event: Event, changed_fields: Iterable[str] = (), changed_by=None) -> Event:
     """Save an event created or edited in the back office (or by the data loader).
@@ -543,8 +551,11 @@ def event_save(*, event: Event, changed_fields: Iterable[str] = (), changed_by=N
     date_moved = not creating and bool(changed & set(DATE_FIELDS))
     if date_moved:
         event.sequence = previous.sequence + 1
+    if not event.region and event.country:
+        event.region = region_for_country(event.country.code)
     event.clean()
     event.save()
+    events_list_changed()
     if creating:
         return event
     now = timezone.now()
@@ -581,6 +592,7 @@ def event_set_registration(*, event: Event, mode: str, changed_by=None) -> Event
     if event.registration != mode:
         event.registration = mode
         event.save(update_fields=["registration", "updated_at"])
+        events_list_changed()
     if mode == RegistrationMode.OPEN:
         _promote(event, timezone.now())
     return event
@@ -613,6 +625,7 @@ def event_record_figures(
             "updated_at",
         ]
     )
+    events_list_changed()
     return event
 
 

@@ -1,13 +1,10 @@
 """Reads of the Smart Health Responder. The HTML views, the admin, the (later) API and the
 "WeGO in numbers" page share these querysets, so what the public sees is decided here once."""
 
-import logging
-
-from django.core.exceptions import FieldError
-from django.db import DatabaseError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
+from events import selectors as event_selectors
 from members.enums import OrganizationStatus, Region
 from members.models import Organization
 from members.rules import organization_roles
@@ -30,8 +27,6 @@ from .models import (
     Supplier,
     SupplierCategory,
 )
-
-logger = logging.getLogger(__name__)
 
 #: The Event.program value of the Smart Health Responder (events.enums.EventProgram).
 SHR_EVENT_PROGRAM = "smart_health_responder"
@@ -134,30 +129,15 @@ def material_topic_counts() -> list[dict]:
 
 
 def shr_webinars(*, limit: int = WEBINAR_LIMIT) -> dict:
-    """The Smart Health Responder's events from the events app: upcoming and past.
-
-    Uses the ``Event`` fields ``program`` (the Smart Health Responder value), ``status``
-    (through ``events.selectors.public_events``), ``window_end`` (upcoming or past, through
-    ``events.selectors.events_in_period``) and the ``links`` relation (recordings and
-    materials, prefetched). Three queries. Should the events app change under us (a field
-    renamed, a selector moved) the Knowledge Hub still renders, without webinars, and the
-    problem is logged instead of breaking the page.
-    """
-    try:
-        from events import selectors as event_selectors
-
-        queryset = (
-            event_selectors.public_events()
-            .filter(program=SHR_EVENT_PROGRAM)
-            .prefetch_related("links")
-        )
-        with transaction.atomic():  # a savepoint: a database error must not poison the request
-            upcoming = list(event_selectors.events_in_period(queryset, "upcoming")[:limit])
-            past = list(event_selectors.events_in_period(queryset, "past")[:limit])
-    except (ImportError, AttributeError, FieldError, DatabaseError, TypeError, ValueError):
-        logger.exception("The Knowledge Hub could not read the Smart Health Responder events.")
-        return {"available": False, "upcoming": [], "past": []}
-    return {"available": True, "upcoming": upcoming, "past": past}
+    """The Smart Health Responder's events from the events app: upcoming and past, each with
+    its links (recordings and materials). Three queries."""
+    queryset = (
+        event_selectors.public_events().filter(program=SHR_EVENT_PROGRAM).prefetch_related("links")
+    )
+    return {
+        "upcoming": list(event_selectors.events_in_period(queryset, "upcoming")[:limit]),
+        "past": list(event_selectors.events_in_period(queryset, "past")[:limit]),
+    }
 
 
 # --- Smart Health Assistance -------------------------------------------------------------------

@@ -96,6 +96,10 @@ class OrganizationResource(PortalResource):
         report_skipped = True
         clean_model_instances = True
 
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        services.directory_changed()
+
 
 class OrganizationUserInline(PortalTabularInline):
     model = OrganizationUser
@@ -134,6 +138,20 @@ class OrganizationAdmin(
     show_full_result_count = False
     ordering = ["sort_name", "id"]
     actions = ["activate", "suspend"]
+
+    # Saves, deletions and imports here change the public directory: its cache moves on.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.directory_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.directory_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.directory_changed()
+
     fieldsets = [
         (
             None,

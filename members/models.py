@@ -7,7 +7,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -263,21 +263,9 @@ class Organization(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name", "search_text"}
         super().save(*args, **kwargs)
-        self._directory_changed()
 
     def get_absolute_url(self) -> str:
         return reverse("members:profile", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self._directory_changed()
-        return result
-
-    @staticmethod
-    def _directory_changed() -> None:
-        from .selectors import bump_directory_version
-
-        transaction.on_commit(bump_directory_version)
 
     def build_search_text(self) -> str:
         """What the directory search matches, folded: the name in every language and script

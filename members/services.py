@@ -43,7 +43,7 @@ from .models import (
 )
 from .regions import region_for_country
 from .rules import SECRETARIAT_GROUP
-from .selectors import secretariat_users
+from .selectors import DIRECTORY_VERSION, secretariat_users
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,15 @@ def find_existing_member(*, name: str, country: str) -> Organization | None:
     return None
 
 
+def directory_changed() -> None:
+    """After commit, the cached directory pages and counts are rebuilt (a new version).
+
+    Every write of an organization calls it: these services, the back office's saves,
+    deletions and imports, and the data loaders.
+    """
+    transaction.on_commit(DIRECTORY_VERSION.bump)
+
+
 @transaction.atomic
 def organization_update_profile(
     *, organization: Organization, changed_by: User, data: dict
@@ -118,6 +127,7 @@ def organization_update_profile(
     organization.save()
     if areas is not None:
         organization.areas.set(areas)
+    directory_changed()
     return organization
 
 
@@ -136,6 +146,7 @@ def organization_set_logo(*, organization: Organization, upload, changed_by: Use
     organization.logo_thumbnail.save(thumbnail.name, thumbnail, save=False)
     organization._history_user = changed_by
     organization.save()
+    directory_changed()
     storage = organization.logo.storage
 
     def remove_old_files():
@@ -210,6 +221,7 @@ def organization_set_status(
         organization.status = status
         organization._history_user = changed_by
         organization.save(update_fields=["status", "updated_at"])
+        directory_changed()
     return organization
 
 
@@ -399,6 +411,7 @@ def membership_application_approve(
     )
     organization._history_user = approved_by
     organization.save()
+    directory_changed()
 
     application.status = ApplicationStatus.APPROVED
     application.decided_at = timezone.now()

@@ -53,10 +53,6 @@ def unregister_digest_provider(key: str) -> None:
     _providers.pop(key, None)
 
 
-def digest_providers() -> dict[str, DigestProvider]:
-    return dict(_providers)
-
-
 def digest_items_for(user) -> list[DigestItem]:
     """The non-empty digest lines for ``user``, in provider registration order.
 

@@ -160,10 +160,6 @@ class Notification(models.Model):
         except UnknownNotificationKind:
             return self.kind
 
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
 
 class NotificationPreference(models.Model):
     """A user's choice to receive (or not) e-mail for one optional kind.

@@ -480,3 +480,29 @@ class CallAdminForm(forms.ModelForm):
             "is_published",
             "reviewers",
         ]
+
+
+def section_form_class(section) -> type[forms.Form]:
+    """The form of an application section (``sections.Section.form`` names it)."""
+    form_class = SECTION_FORMS.get(section.form)
+    if form_class is None:
+        raise LookupError(f"No section form named {section.form!r}")
+    return form_class
+
+
+SECTION_FORMS: dict[str, type[forms.Form]] = {
+    form_class.__name__: form_class
+    for form_class in (
+        ChallengesForm,
+        PackageForm,
+        SolutionBudgetForm,
+        PartnersForm,
+        ContactForm,
+        ProjectForm,
+        ObjectivesForm,
+        ProjectBudgetForm,
+        ImplementationPlanForm,
+        LetterForm,
+        DocumentsForm,
+    )
+}

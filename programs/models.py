@@ -442,12 +442,6 @@ class ProjectImplementerDetails(models.Model):
     def __str__(self) -> str:
         return self.title or str(self.application)
 
-    @property
-    def cofunding_share(self) -> Decimal | None:
-        if not self.total_budget or self.cofunding_amount is None:
-            return None
-        return (self.cofunding_amount / self.total_budget * 100).quantize(Decimal("1"))
-
 
 class ApplicationMessage(models.Model):
     """A message on an application: shared with the city, or internal to WeGO staff.

@@ -5,6 +5,7 @@ task list's statuses and the "check your answers" page, which says exactly what 
 and links to the section where it is answered.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,7 +13,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from . import forms
 from .enums import ApplicationKind, BudgetRange, Currency, PartnerType
 from .models import Application
 
@@ -30,7 +30,9 @@ STATUS_LABELS = {
 class Section:
     key: str
     title: str
-    form_class: type
+    #: The name of the section's form in ``programs.forms`` (``forms.section_form_class``):
+    #: named, not imported, so the services that read sections never import forms.
+    form: str
     # (field, question shown on "check your answers", message when it is missing or None)
     questions: list[tuple[str, str, str | None]] = field(default_factory=list)
     intro: str = ""
@@ -43,7 +45,7 @@ SOLUTION_FINDER_SECTIONS = [
     Section(
         key="challenges",
         title=_("Urban challenges"),
-        form_class=forms.ChallengesForm,
+        form="ChallengesForm",
         intro=_("Tell us what your city wants to solve and which areas it concerns."),
         questions=[
             (
@@ -57,7 +59,7 @@ SOLUTION_FINDER_SECTIONS = [
     Section(
         key="package",
         title=_("Solution package"),
-        form_class=forms.PackageForm,
+        form="PackageForm",
         intro=_(
             "The solution package is the set of components your city has in mind. Add one "
             "component per area, saying what is needed."
@@ -73,7 +75,7 @@ SOLUTION_FINDER_SECTIONS = [
     Section(
         key="budget",
         title=_("Budget and timeline"),
-        form_class=forms.SolutionBudgetForm,
+        form="SolutionBudgetForm",
         questions=[
             ("budget_range", _("Budget range"), _("Choose the budget range")),
             ("timeline", _("Timeline"), _("Describe your timeline")),
@@ -82,7 +84,7 @@ SOLUTION_FINDER_SECTIONS = [
     Section(
         key="partners",
         title=_("Preferred partners"),
-        form_class=forms.PartnersForm,
+        form="PartnersForm",
         questions=[
             (
                 "preferred_partner_types",
@@ -94,7 +96,7 @@ SOLUTION_FINDER_SECTIONS = [
     Section(
         key="contact",
         title=_("Contact person"),
-        form_class=forms.ContactForm,
+        form="ContactForm",
         intro=_("Who WeGO should contact about this application."),
         questions=[
             ("contact_name", _("Contact person"), _("Enter the contact person's full name")),
@@ -109,7 +111,7 @@ PROJECT_IMPLEMENTER_SECTIONS = [
     Section(
         key="project",
         title=_("About the project"),
-        form_class=forms.ProjectForm,
+        form="ProjectForm",
         questions=[
             ("title", _("Project title"), _("Enter the project title")),
             ("summary", _("Summary"), _("Write a summary of the project")),
@@ -118,7 +120,7 @@ PROJECT_IMPLEMENTER_SECTIONS = [
     Section(
         key="objectives",
         title=_("Objectives and impact"),
-        form_class=forms.ObjectivesForm,
+        form="ObjectivesForm",
         questions=[
             ("objectives", _("Objectives"), _("Describe the objectives")),
             ("areas", _("Areas concerned"), _("Choose at least one Smart City Driver area")),
@@ -128,7 +130,7 @@ PROJECT_IMPLEMENTER_SECTIONS = [
     Section(
         key="budget",
         title=_("Budget and co-funding"),
-        form_class=forms.ProjectBudgetForm,
+        form="ProjectBudgetForm",
         intro=_(
             "Project Implementer supports projects the city co-funds. Give the total budget "
             "and the amount your city commits."
@@ -146,7 +148,7 @@ PROJECT_IMPLEMENTER_SECTIONS = [
     Section(
         key="plan",
         title=_("Implementation plan"),
-        form_class=forms.ImplementationPlanForm,
+        form="ImplementationPlanForm",
         questions=[
             (
                 "implementation_plan",
@@ -158,7 +160,7 @@ PROJECT_IMPLEMENTER_SECTIONS = [
     Section(
         key="letter",
         title=_("Supporting letter"),
-        form_class=forms.LetterForm,
+        form="LetterForm",
         questions=[
             (
                 "mayor_letter",
@@ -172,7 +174,7 @@ PROJECT_IMPLEMENTER_SECTIONS = [
 DOCUMENTS_SECTION = Section(
     key="documents",
     title=_("Documents"),
-    form_class=forms.DocumentsForm,
+    form="DocumentsForm",
     intro=_("The documents this call asks for, as PDF files."),
     questions=[("documents", _("Documents"), None)],
 )
@@ -199,6 +201,38 @@ def mark_needed_to_submit(form, section: Section) -> None:
     for name, form_field in form.fields.items():
         if name in needed:
             form_field.needed_to_submit = True
+
+
+def section_data(
+    section: Section,
+    cleaned: Mapping,
+    *,
+    only: Iterable[str] | None = None,
+    components: list | None = None,
+    documents: dict | None = None,
+) -> dict:
+    """The answers ``services.application_section_save`` takes, from the section form's
+    cleaned data: the page and the API adapt them here, the same way.
+
+    ``only``: the answers sent (the API saves a partial section); ``components``: the solution
+    package's components; ``documents``: the uploads by call document. An empty letter field
+    keeps the stored letter.
+    """
+    wanted = None if only is None else set(only)
+    data = {
+        name: value
+        for name, value in cleaned.items()
+        if name != "revision"
+        and not name.startswith("document_")
+        and (wanted is None or name in wanted)
+    }
+    if components is not None:
+        data["components"] = components
+    if documents is not None:
+        data["documents"] = documents
+    if section.key == "letter" and not data.get("mayor_letter"):
+        data.pop("mayor_letter", None)
+    return data
 
 
 def get_section(application: Application, key: str) -> Section | None:
@@ -275,12 +309,6 @@ def missing(application: Application, section: Section, cache: dict | None = Non
 
 def started(application: Application, section: Section) -> bool:
     return section.key in (application.section_edits or {})
-
-
-def section_status(application: Application, section: Section, cache: dict | None = None) -> str:
-    if not missing(application, section, cache):
-        return COMPLETED
-    return IN_PROGRESS if started(application, section) else NOT_STARTED
 
 
 def task_list(application: Application) -> list[dict]:

@@ -418,7 +418,3 @@ def status_counts(call: Call) -> list[dict]:
 def applications_awaiting_review(user) -> QuerySet[Application]:
     """Submitted applications whose review has not started, among those ``user`` may see."""
     return backoffice_applications(user).filter(status=ApplicationStatus.SUBMITTED)
-
-
-def stakeholder_roles_present(application: Application) -> set[str]:
-    return set(application.stakeholders.values_list("role", flat=True))

@@ -32,6 +32,7 @@ from .forms import (
     ComponentFormSetWithBlank,
     StartApplicationForm,
     WithdrawForm,
+    section_form_class,
 )
 from .models import Application, ApplicationAttachment, Call, Program
 
@@ -232,22 +233,17 @@ def application_section(request: HttpRequest, pk: int, key: str) -> HttpResponse
         form_kwargs["documents"] = list(application.call.documents.all())
     formset = None
     if request.method == "POST":
-        form = section.form_class(request.POST, request.FILES, **form_kwargs)
+        form = section_form_class(section)(request.POST, request.FILES, **form_kwargs)
         if section.key == "package":
             formset = ComponentFormSet(request.POST, prefix="components")
         valid = form.is_valid() and (formset is None or formset.is_valid())
         if valid:
-            data = {
-                name: form.cleaned_data[name]
-                for name in form.cleaned_data
-                if name != "revision" and not name.startswith("document_")
-            }
-            if formset is not None:
-                data["components"] = formset.components()
-            if section.key == "documents":
-                data["documents"] = form.uploads()
-            if section.key == "letter" and not data.get("mayor_letter"):
-                data.pop("mayor_letter", None)
+            data = sections.section_data(
+                section,
+                form.cleaned_data,
+                components=formset.components() if formset is not None else None,
+                documents=form.uploads() if section.key == "documents" else None,
+            )
             try:
                 services.application_section_save(
                     application=application,
@@ -287,7 +283,9 @@ def application_section(request: HttpRequest, pk: int, key: str) -> HttpResponse
                     return redirect("programs:application_check", pk=pk)
                 return redirect(application.get_absolute_url())
     else:
-        form = section.form_class(initial=_section_initial(application, section), **form_kwargs)
+        form = section_form_class(section)(
+            initial=_section_initial(application, section), **form_kwargs
+        )
         if section.key == "package":
             initial = _component_initial(application)
             # MOJ "add another": one blank component to fill in when there is none yet or

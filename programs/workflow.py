@@ -174,10 +174,6 @@ def has_plan(kind: str, status: str) -> bool:
     return status in PLAN_STATUSES.get(kind, frozenset())
 
 
-def is_review_step(kind: str, status: str) -> bool:
-    return status in REVIEW_STEPS.get(kind, frozenset())
-
-
 def can_withdraw(kind: str, status: str) -> bool:
     return S.WITHDRAWN in next_statuses(kind, status)
 

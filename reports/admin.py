@@ -119,6 +119,19 @@ class PublishedFigureAdmin(TranslationAdmin, PortalModelAdmin):
         "is_public",
     ]
 
+    # Saves and deletions here change the numbers page: its cache moves on.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.figures_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.figures_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.figures_changed()
+
     @admin.display(description=_("value"))
     def value_as_published(self, figure: PublishedFigure) -> str:
         return figure.display_value

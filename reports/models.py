@@ -2,7 +2,7 @@
 WeGO itself published (its annual report), kept beside what the portal's records compute."""
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -137,22 +137,6 @@ class PublishedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_value} {self.label} ({self.year})"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._figures_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self._figures_changed()
-        return result
-
-    @staticmethod
-    def _figures_changed() -> None:
-        """The numbers page is cached per directory version: a new figure is a new version."""
-        from members.selectors import bump_directory_version
-
-        transaction.on_commit(bump_directory_version)
 
     @property
     def display_value(self) -> str:

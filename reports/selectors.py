@@ -33,8 +33,13 @@ from members.regions import region_for_country
 from members.selectors import directory_queryset, members_by_country, region_overview
 from programs.enums import ApplicationStatus
 from programs.models import Application, ApplicationTransition
+from wego_portal.caching import CacheVersion
 
 from .models import PublishedFigure
+
+#: Bumped whenever a published figure changes (``services.figures_changed``): the cached
+#: numbers page is keyed by it and the directory version.
+FIGURES_VERSION = CacheVersion("reports:figures-version")
 
 NO_REGION = ""
 TYPE_PLURALS = {

@@ -55,10 +55,18 @@ def report_run_progress(*, run: ReportRun, progress: int, message: str) -> None:
     )
 
 
+def figures_changed() -> None:
+    """After commit, the cached numbers page is rebuilt (a new figures version). Every write
+    of a published figure calls it: the back office's saves and deletions, and the loader."""
+    from .selectors import FIGURES_VERSION
+
+    transaction.on_commit(FIGURES_VERSION.bump)
+
+
 def annual_report_html(*, year: int, data: dict | None = None) -> str:
     """The standalone HTML document of the annual report, as printed and turned into PDF."""
+    from .presentation import report_context
     from .selectors import annual_report
-    from .views import report_context
 
     data = data if data is not None else annual_report(year)
     return render_to_string("reports/annual_report_document.html", report_context(data))
@@ -145,12 +153,6 @@ def _forget_published_reports() -> None:
     from .selectors import PUBLISHED_REPORTS_CACHE_KEY
 
     cache.delete(PUBLISHED_REPORTS_CACHE_KEY)
-
-
-def render_pdf(html: str) -> bytes:
-    """Lay ``html`` out as a PDF with WeasyPrint (imported here: it loads slowly)."""
-    document = render_document(html)
-    return document.write_pdf()
 
 
 def render_document(html: str):

@@ -114,6 +114,24 @@ def staff_user(db):
     return UserFactory(is_staff=True, is_superuser=True, email="officer@wego.test")
 
 
+def _database_line() -> str:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        where = f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or 5432}"
+        return f"database: PostgreSQL ({where}, test_{database['NAME']})"
+    return "database: SQLite (the concurrency tests that need PostgreSQL are skipped)"
+
+
+def pytest_report_header(config):
+    return _database_line()
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(f"Ran on {_database_line()}")
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     """A local S3-compatible server (moto's standalone server from PyPI) for this test run."""

@@ -103,14 +103,6 @@ class WriteRateThrottle(SlidingWindowCounterMixin, throttling.UserRateThrottle):
         return super().allow_request(request, view)
 
 
-class HasObjectPermission(permissions.BasePermission):
-    """Checks ``view.object_permission`` with ``user.has_perm`` (the app's rules.py)."""
-
-    def has_object_permission(self, request, view, obj):
-        permission = getattr(view, "object_permission", None)
-        return permission is None or request.user.has_perm(permission, obj)
-
-
 def error_handler(exc, context):
     """One error body everywhere: ``{"error": {"status", "code", "detail", "fields"?}}``.
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from programs import sections, selectors
+from programs.forms import section_form_class
 from programs.models import (
     Application,
     ApplicationAttachment,
@@ -155,7 +156,7 @@ def section_answers_serializer(section, answers) -> serializers.Serializer:
     for the solution package's components, text (or a number) everywhere else. The section's
     own form then validates the values, as on the HTML page.
     """
-    form_fields = section.form_class.base_fields
+    form_fields = section_form_class(section).base_fields
     fields: dict = {}
     for name in section.field_names():
         if name == "components":

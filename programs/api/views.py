@@ -19,7 +19,7 @@ from members.selectors import organizations_of_user
 from programs import errors, sections, selectors, services
 from programs.enums import ApplicationStatus
 from programs.filters import MyApplicationFilter
-from programs.forms import ComponentFormSet
+from programs.forms import ComponentFormSet, section_form_class
 from programs.models import Application, CallDocument, SmartCityArea
 from wego_portal.api import StandardCursorPagination
 from wego_portal.api_tools import domain_error, error_responses
@@ -252,7 +252,7 @@ class MyApplicationViewSet(
             ]
             if len(form_data["areas"]) != len(slugs):
                 raise ValidationError({"areas": ["Unknown area slug."]})
-        form = section.form_class(data=form_data)
+        form = section_form_class(section)(data=form_data)
         if not form.is_valid():
             raise ValidationError(
                 {
@@ -260,10 +260,12 @@ class MyApplicationViewSet(
                     for name, errs in form.errors.get_json_data().items()
                 }
             )
-        data = {name: form.cleaned_data[name] for name in answers if name in form.cleaned_data}
-        if "components" in answers:
-            data["components"] = _components(answers["components"])
-        return data
+        return sections.section_data(
+            section,
+            form.cleaned_data,
+            only=answers,
+            components=_components(answers["components"]) if "components" in answers else None,
+        )
 
     @extend_schema(
         summary="Upload a document to a draft",

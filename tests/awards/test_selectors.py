@@ -130,7 +130,7 @@ def test_awards_won_by_lists_only_published_awards(db):
     assert list(selectors.awards_won_by(city)) == [won]
 
 
-def test_entries_for_judge_marks_conflicts_and_own_scores(panel):
+def test_entries_for_judge_seats_marks_conflicts_and_own_scores(panel):
     _edition, safe, mobility, (a, _b, _c) = panel
     scored_entry = EntryFactory(category=safe, submitted=True)
     conflicted = EntryFactory(category=safe, submitted=True)
@@ -139,7 +139,8 @@ def test_entries_for_judge_marks_conflicts_and_own_scores(panel):
     ScoreFactory(judge=a, entry=scored_entry)
     ConflictOfInterestFactory(judge=a, entry=conflicted)
 
-    rows = {e.pk: (e.has_conflict, e.is_scored) for e in selectors.entries_for_judge(a)}
+    entries = selectors.entries_for_judge_seats([a])[a.pk]
+    rows = {e.pk: (e.has_conflict, e.is_scored) for e in entries}
 
     assert rows == {
         scored_entry.pk: (False, True),

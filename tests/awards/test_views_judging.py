@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,7 +10,13 @@ from awards import services
 from awards.enums import Stage
 from awards.models import ConflictOfInterest, Score
 from tests.factories.accounts import UserFactory
-from tests.factories.awards import EntryFactory, JudgeFactory, ScoreFactory
+from tests.factories.awards import (
+    CategoryFactory,
+    EditionFactory,
+    EntryFactory,
+    JudgeFactory,
+    ScoreFactory,
+)
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("awards:judging")
@@ -185,3 +193,26 @@ def test_a_judge_of_another_edition_cannot_score(client, judging, category):
     assert (
         client.get(reverse("awards:judging_entry", args=[judging["seoul"].pk])).status_code == 404
     )
+
+
+def _dashboard_queries(client) -> tuple[int, list]:
+    client.get(DASHBOARD)  # the first request of a session records it
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(DASHBOARD)
+    return len(queries), response.context["seats"]
+
+
+def test_dashboard_query_count_does_not_grow_with_seats(client, judging, judge_user):
+    """One query for the entries of every seat (not one per seat)."""
+    client.force_login(judge_user)
+    one_seat, seats = _dashboard_queries(client)
+    for number in (1, 2):
+        other = EditionFactory(number=10 + number, year=2010 + number)
+        extra = CategoryFactory(edition=other, slug=f"extra-{number}")
+        JudgeFactory(edition=other, name=f"Seat {number}", user=judge_user, categories=[extra])
+        EntryFactory(category=extra, submitted=True)
+
+    three_seats, seats = _dashboard_queries(client)
+
+    assert three_seats == one_seat
+    assert [len(seat["entries"]) for seat in seats] == [2, 1, 1]  # newest edition first

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -9,6 +11,8 @@ from awards import services
 from awards.enums import EntryStatus, Result, Stage
 from awards.models import Entry, EntryDocument
 from tests.factories.awards import (
+    CategoryFactory,
+    EditionFactory,
     EntryDocumentFactory,
     EntryFactory,
     EntryImageFactory,
@@ -16,6 +20,7 @@ from tests.factories.awards import (
     ScoreFactory,
     publish_results,
 )
+from tests.factories.members import OrganizationFactory, OrganizationUserFactory
 from tests.members.files import (
     image_bomb_upload,
     pdf_upload,
@@ -372,3 +377,30 @@ def test_cities_never_see_scores(
         assert "SECRET-COMMENT" not in html
         assert "Innovation" not in html
         assert "Mean" not in html
+
+
+def _portal_queries(client) -> tuple[int, str]:
+    client.get(PORTAL)  # the first request of a session records it
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(PORTAL)
+    return len(queries), response.content.decode()
+
+
+def test_portal_query_count_does_not_grow_with_entries_and_editions(
+    client, edition, category, seoul, seoul_editor
+):
+    EntryFactory(category=category, organization=seoul, project_title="First")
+    client.force_login(seoul_editor)
+    few, _html = _portal_queries(client)
+    for number in (1, 2, 3):
+        other = EditionFactory(number=20 + number, year=2000 + number)
+        extra = CategoryFactory(edition=other, slug=f"more-{number}")
+        EntryFactory(category=extra, organization=seoul, project_title=f"Entry {number}")
+        city = OrganizationFactory(slug=f"city-more-{number}")
+        OrganizationUserFactory(organization=city, user=seoul_editor)
+        EntryFactory(category=category, organization=city, project_title=f"Other {number}")
+
+    many, html = _portal_queries(client)
+
+    assert many == few
+    assert "Entry 3" in html and "Other 3" in html

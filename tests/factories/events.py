@@ -22,6 +22,7 @@ from events.models import (
     RegistrationQuestion,
     Speaker,
 )
+from members.regions import region_for_country
 from tests.factories.members import OrganizationFactory
 
 
@@ -50,6 +51,10 @@ class EventFactory(factory.django.DjangoModelFactory):
     year = factory.LazyAttribute(lambda o: o.starts_at.year if o.starts_at else 2021)
     timezone = "Asia/Seoul"
     registration = RegistrationMode.NONE
+    # What events.services.event_save fills in from the country.
+    region = factory.LazyAttribute(
+        lambda o: region_for_country(str(o.country)) if getattr(o, "country", "") else ""
+    )
 
     class Params:
         open_registration = factory.Trait(registration=RegistrationMode.OPEN)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from health.models import SupplierCategory
 from tests.factories.accounts import UserFactory
 from tests.factories.health import (
     InitiativeFactory,
@@ -19,23 +20,28 @@ pytestmark = pytest.mark.django_db
 def records(seoul):
     initiative = InitiativeFactory(organization=seoul, submitted=True, title="Testing booths")
     InitiativeFileFactory(initiative=initiative)
+    category = SupplierCategory.objects.create(name="Testing kits", slug="testing-kits")
     return {
         "initiative": initiative,
         "inquiry": InquiryFactory(),
         "material": MaterialFactory(),
-        "supplier": SupplierFactory(),
+        "supplier": SupplierFactory(categories=[category]),
+        "suppliercategory": category,
     }
 
 
 @pytest.mark.parametrize(
     "name", ["initiative", "inquiry", "material", "supplier", "suppliercategory"]
 )
-def test_changelists_render_for_the_secretariat(client, officer, records, name):
+def test_changelists_list_the_records_for_the_secretariat(client, officer, records, name):
     client.force_login(officer)
 
     response = client.get(reverse(f"admin:health_{name}_changelist"))
 
     assert response.status_code == 200
+    assert records[name] in list(response.context["cl"].result_list)
+    change_url = reverse(f"admin:health_{name}_change", args=[records[name].pk])
+    assert change_url in response.content.decode()
 
 
 def test_initiative_queue_defaults_to_what_awaits_review(client, officer, records, seoul):

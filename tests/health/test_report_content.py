@@ -11,6 +11,7 @@ from health.models import Material
 
 LIST_PAGES = [
     "/members/",
+    "/awards/",
     "/events/",
     "/projects/",
     "/smart-health-responder/data-portal/",
@@ -94,3 +95,12 @@ def test_an_empty_data_portal_says_why_and_how_to_share(client, wego_data):
     assert "names no city's initiative" in page
     assert 'class="filter"' not in response.content.decode()
     assert "/portal/health/initiatives/new/" in response.content.decode()
+
+
+def test_an_empty_upcoming_calendar_says_why_and_what_to_do(client, wego_data):
+    page = text_of(client.get("/events/"))
+
+    if "0 upcoming events" in page:  # every event of the data set is in the past
+        assert "No upcoming event is announced yet" in page
+        assert "subscribe to the calendar below" in page
+    assert "Webinar archive with recordings" not in page

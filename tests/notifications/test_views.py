@@ -137,11 +137,16 @@ def test_opening_a_notice_without_link_shows_it(member_client, user):
 
 
 def test_opening_a_notice_never_redirects_off_site(member_client, user):
-    notice = NotificationFactory(recipient=user, url="https://evil.example/phish")
+    notice = NotificationFactory(recipient=user, url="https://evil.example/phish", body_text="Hi")
 
     response = member_client.get(reverse("notifications:open", args=[notice.pk]))
 
+    # Shown on the site instead of followed, with no link to the foreign address; still read.
     assert response.status_code == 200
+    assert response.templates[0].name == "notifications/notice_detail.html"
+    assert "evil.example" not in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.read_at is not None
 
 
 def test_another_users_notice_is_not_found(member_client):

@@ -44,7 +44,9 @@ def missing_glyphs(caplog) -> list[str]:
 
 def test_missing_glyph_check_catches_a_character_no_font_covers(caplog):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        services.render_pdf('<html lang="en"><body><p>WeGO \U000f0000</p></body></html>')
+        services.render_document(
+            '<html lang="en"><body><p>WeGO \U000f0000</p></body></html>'
+        ).write_pdf()
 
     assert len(missing_glyphs(caplog)) == 1
 
@@ -101,7 +103,7 @@ def test_arabic_report_charts_leave_their_words_to_the_tables(wego_data):
     import base64
 
     from reports import selectors
-    from reports.views import report_context
+    from reports.presentation import report_context
 
     with translation.override("ar"):
         arabic = report_context(selectors.annual_report(2020))

@@ -52,7 +52,7 @@ def test_annual_report_document_pages_and_key_figures(wego_data):
     assert "Local governments | 14" in html
     assert "Corporations | 7" in html
     assert "Institutions | 5" in html
-    assert "4th WeGO Awards: 18 results" in html or "18 results" in html
+    assert "4th WeGO Awards 2020: 18 results" in html
     assert "<script" not in html
 
 

@@ -114,6 +114,7 @@ class Command(BaseCommand):
         total = Organization.objects.count()
         self.stdout.write(f"Organizations: {total} ({created} new, {updated} updated)")
         self.stdout.write(f"Names in other languages: {self._names()} organizations updated")
+        services.directory_changed()
 
         # The other apps' parts of the data set (programs, events, awards), each idempotent.
         available = get_commands()

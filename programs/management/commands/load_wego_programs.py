@@ -277,7 +277,11 @@ class Command(BaseCommand):
                 return
             # Not in the member data set: the 2020 annual report names Cauayan City
             # (Philippines) as the Project Implementer 2020 beneficiary city, so it is a member.
-            from members.services import office_for_region, organization_unique_slug
+            from members.services import (
+                directory_changed,
+                office_for_region,
+                organization_unique_slug,
+            )
 
             organization = Organization.objects.create(
                 name="Cauayan City",
@@ -289,6 +293,7 @@ class Command(BaseCommand):
                 status=OrganizationStatus.ACTIVE,
                 office=office_for_region(Region.ASIA_PACIFIC, "PH"),
             )
+            directory_changed()
         services.application_record_result(
             call=call,
             organization=organization,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
+from reports import services
 from reports.models import PublishedFigure
 from reports.published import FIGURES_2020, REPORT
 from wego_portal.i18n import translated_columns
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             if not figure.source:
                 figure.source = source
             figure.save()
+        services.figures_changed()
         self.stdout.write(f"Published figures: {PublishedFigure.objects.count()} ({created} new)")
 
     @staticmethod
