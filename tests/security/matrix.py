@@ -400,6 +400,30 @@ def _project_draft_page(w):
     return Case(kwargs={"slug": _project(w).slug}, owners=[w.owner])
 
 
+def _article(w, **extra):
+    return _f("news", "ArticleFactory")(office=w.office, **extra)
+
+
+def _article_page(w):
+    return Case(kwargs={"slug": _article(w, published=True).slug})
+
+
+def _article_draft_page(w):
+    return Case(kwargs={"slug": _article(w).slug})
+
+
+def _publication_page(w):
+    return Case(kwargs={"slug": _f("publications", "PublicationFactory")().slug})
+
+
+def _publication_draft_page(w):
+    return Case(kwargs={"slug": _f("publications", "PublicationFactory")(is_published=False).slug})
+
+
+def _news_category(w):
+    return Case(kwargs={"slug": _f("news", "CategoryFactory")().slug})
+
+
 def _project_manage(w):
     return Case(kwargs={"pk": _project(w).pk}, owners=[w.owner])
 
@@ -718,6 +742,9 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "health.supplier": lambda w: _f("health", "SupplierFactory")(),
         "health.inquiry": lambda w: _f("health", "InquiryFactory")(),
         "catalog.project": lambda w: _project(w),
+        "news.article": lambda w: _article(w),
+        "news.category": lambda w: _f("news", "CategoryFactory")(),
+        "publications.publication": lambda w: _f("publications", "PublicationFactory")(),
         "reports.reportrun": lambda w: _report_run_object(w),
         "reports.publishedfigure": lambda w: _published_figure(),
         "members.aboutpage": lambda w: _about_page(),
@@ -958,6 +985,12 @@ RULES: dict[str, Rule] = {
     "api:my-application-section": Rule(build=_api_application_section),
     "api:my-application-submit": Rule(build=_me(_application)),
     "api:my-application-withdraw": Rule(build=_me(_application)),
+    "api:publication-detail": Rule(
+        build=_publication_page, public=True, private_variant=_publication_draft_page
+    ),
+    "api:news-article-detail": Rule(
+        build=_article_page, public=True, private_variant=_article_draft_page
+    ),
     "api:catalog-project-detail": Rule(
         build=_project_page, public=True, private_variant=_project_draft_page
     ),
@@ -1100,6 +1133,17 @@ RULES: dict[str, Rule] = {
     "health:initiative_file_remove": Rule(build=_initiative_draft_file, member_action=True),
     # Catalog.
     "catalog:detail": Rule(build=_project_page, public=True, private_variant=_project_draft_page),
+    "news:detail": Rule(build=_article_page, public=True, private_variant=_article_draft_page),
+    "news:category_feed": Rule(build=_news_category, public=True),
+    "publications:detail": Rule(
+        build=_publication_page, public=True, private_variant=_publication_draft_page
+    ),
+    "publications:download": Rule(
+        build=_publication_page,
+        public=True,
+        private_variant=_publication_draft_page,
+        download=True,
+    ),
     "catalog:project_manage": Rule(build=_project_manage, member_action=True),
     "catalog:project_edit": Rule(build=_project_manage, member_action=True),
     "catalog:project_propose": Rule(build=_project_manage, member_action=True),

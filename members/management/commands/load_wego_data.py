@@ -26,6 +26,7 @@ APP_LOADERS = [
     "load_wego_catalog",
     "load_wego_health",
     "load_wego_profiles",
+    "load_wego_news",
 ]
 
 
