@@ -654,9 +654,11 @@ def _about_page():
 def _published_figure():
     from reports.models import PublishedFigure
 
-    return PublishedFigure.objects.create(
-        key="matrix-members", year=2020, value=209, label="Members", source="Annual Report 2020"
-    )
+    return PublishedFigure.objects.get_or_create(
+        key="matrix-members",
+        year=2020,
+        defaults={"value": 209, "label": "Members", "source": "Annual Report 2020"},
+    )[0]
 
 
 def _admin_objects() -> dict[str, Callable[[Any], Any]]:
