@@ -179,6 +179,20 @@ def _org(w):
     return Case(kwargs={"slug": w.org.slug}, owners=[w.owner])
 
 
+def _org_photo(w):
+    from django.core.files.base import ContentFile
+
+    from members.models import OrganizationPhoto
+
+    photo = OrganizationPhoto.objects.create(
+        organization=w.org,
+        image=ContentFile(b"x", name="p.jpg"),
+        thumbnail=ContentFile(b"x", name="t.jpg"),
+        alt_text="A square in the city",
+    )
+    return Case(kwargs={"slug": w.org.slug, "pk": photo.pk}, owners=[w.owner])
+
+
 def _former_org(w):
     org = _f("members", "OrganizationFactory")(status="former")
     return Case(kwargs={"slug": org.slug})
@@ -1055,6 +1069,8 @@ RULES: dict[str, Rule] = {
     "members:portal_organization": Rule(build=_org),
     "members:profile_edit": Rule(build=_org),
     "members:logo_edit": Rule(build=_org),
+    "members:photos_edit": Rule(build=_org),
+    "members:photo_remove": Rule(build=_org_photo, method="POST", member_action=True),
     "members:invite": Rule(build=_org),
     # Events.
     "events:month": Rule(build=lambda w: Case(), not_an_object="year/month of the calendar"),
