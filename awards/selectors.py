@@ -102,6 +102,18 @@ def public_awarded_entries() -> QuerySet[Entry]:
     return _awarded(Entry.objects.all())
 
 
+def latest_winners(*, limit: int = 3) -> list[Entry]:
+    """Winners of the most recent edition whose results are published (the home page)."""
+    edition = (
+        Edition.objects.filter(is_public=True, results_published=True).order_by("-year").first()
+    )
+    if edition is None:
+        return []
+    return list(
+        awarded_entries(edition).filter(result=Result.WINNER).prefetch_related(None)[:limit]
+    )
+
+
 def awarded_entries(edition: Edition) -> QuerySet[Entry]:
     """The published winners and special mentions of ``edition``, with their images."""
     return (

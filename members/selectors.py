@@ -260,9 +260,12 @@ def wego_roles(organization: Organization) -> list[str]:
     about = AboutPage.objects.only("president_organization_id", "president_title").first()
     if about is not None and about.president_organization_id == organization.pk:
         roles.append(_("President city: WeGO's President is the head of this member"))
+    if organization.member_type != MemberType.LOCAL_GOVERNMENT:
+        return roles  # an office is seated in a city, not in a company or an institution
+    names = {fold(organization.name), fold(organization.city)} - {""}
     for office in Office.objects.filter(country=organization.country).only("name", "city", "slug"):
-        names = {fold(organization.name), fold(organization.city)}
-        if fold(office.city) in names or any(n.startswith(fold(office.city)) for n in names if n):
+        city = fold(office.city)
+        if city in names or f"{city} region" in names:  # "Ulyanovsk Region" seats Ulyanovsk's
             roles.append(_("Seat of the %(office)s") % {"office": office.name})
     return roles
 

@@ -392,6 +392,12 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
         "a city's public project",
     ),
     "catalog.ProjectImage": (("image", "thumbnail"), "pictures of a city's project"),
+    "news.Category": (("name",), "WeGO's news categories"),
+    "publications.Publication": (("title", "summary", "file", "cover"), "WeGO's library"),
+    "news.Article": (
+        ("title", "summary", "body", "lead_image", "lead_image_alt", "moderation_note"),
+        "WeGO's published news",
+    ),
     "reports.PublishedFigure": (("note",), "notes on the figures WeGO published"),
     "governance.Body": (("name", "description"), "WeGO's governing bodies"),
     "governance.Seat": (("note",), "a seat on a governing body"),

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Call, Program, ProgramSection
+from .models import Call, Program, ProgramSection, SmartCityArea
 
 
 @register(Program)
@@ -18,3 +18,10 @@ class ProgramSectionTranslation(TranslationOptions):
 @register(Call)
 class CallTranslation(TranslationOptions):
     fields = ("title", "dates_note", "description")
+
+
+@register(SmartCityArea)
+class SmartCityAreaTranslation(TranslationOptions):
+    """The 16 areas' names in every language (programs/migrations/0005_smart_city_area_names)."""
+
+    fields = ("name",)

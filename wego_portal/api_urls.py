@@ -52,6 +52,8 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("health.api.urls")),
     path("", include("governance.api.urls")),
+    path("", include("news.api.urls")),
+    path("", include("publications.api.urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

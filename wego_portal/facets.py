@@ -14,6 +14,7 @@ which renders each group with ``includes/facet_group.html`` and the active filte
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import HttpRequest
@@ -40,9 +41,13 @@ def grouped_counts(
     come back as text; empty values are left out.
     """
     inner = queryset.order_by().values("id", *columns.values())
-    # Only the caller's constant column names and Django's compiled (parametrized) SQL are
-    # interpolated; user input stays in ``params``.
-    inner_sql, params = inner.query.sql_with_params()
+    counts: dict[str, dict] = {key: {} for key in columns}
+    try:
+        # Only the caller's constant column names and Django's compiled (parametrized) SQL
+        # are interpolated; user input stays in ``params``.
+        inner_sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (e.g. an empty choice list)
+        return 0, counts
     names = list(columns.values())
     count = "COUNT(DISTINCT id)" if distinct else "COUNT(*)"
     if connection.vendor == "postgresql":
@@ -61,7 +66,6 @@ def grouped_counts(
         parts.append(_TOTAL_SQL.format(count=count, inner=inner_sql))  # nosec B608
         sql = " UNION ALL ".join(parts)
         params = params * (len(columns) + 1)
-    counts: dict[str, dict] = {key: {} for key in columns}
     total = 0
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -197,3 +197,50 @@ def event_json_ld(event) -> dict:
     if locations:
         data["location"] = locations[0] if len(locations) == 1 else locations
     return _with_context(data)
+
+
+def article_json_ld(article) -> dict:
+    """A schema.org ``NewsArticle``, published by WeGO."""
+    image = absolute_uri(article.lead_image.url) if article.lead_image else default_share_image()
+    data = {
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.summary,
+        "url": absolute_uri(article.get_absolute_url()),
+        "mainEntityOfPage": absolute_uri(article.get_absolute_url()),
+        "image": [image],
+        "datePublished": article.date_iso,
+        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "author": {"@type": "Organization", "name": article.office.name, "url": absolute_uri("/")},
+        "publisher": {
+            "@type": "Organization",
+            "@id": absolute_uri("/#wego"),
+            "name": WEGO_NAME,
+            "logo": {"@type": "ImageObject", "url": absolute_uri(static("img/share-default.png"))},
+        },
+    }
+    return _with_context(data)
+
+
+def publication_json_ld(publication) -> dict:
+    """A schema.org ``Report`` (a document of WeGO's library)."""
+    data = {
+        "@type": "Report",
+        "name": publication.title,
+        "headline": publication.title[:110],
+        "url": absolute_uri(publication.get_absolute_url()),
+        "datePublished": f"{publication.year:04d}",
+        "inLanguage": list(publication.languages),
+        "encoding": {
+            "@type": "MediaObject",
+            "contentUrl": absolute_uri(publication.get_download_url()),
+            "encodingFormat": "application/pdf",
+        },
+        "publisher": {"@type": "Organization", "@id": absolute_uri("/#wego"), "name": WEGO_NAME},
+        "image": [
+            absolute_uri(publication.cover.url) if publication.cover else default_share_image()
+        ],
+    }
+    if publication.summary:
+        data["description"] = publication.summary
+    return _with_context(data)

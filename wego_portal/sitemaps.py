@@ -54,6 +54,8 @@ class PagesSitemap(PortalSitemap):
     #: The public pages that are not an object's page (a name that no longer resolves is left out).
     names = (
         "home",
+        "news:list",
+        "publications:library",
         "members:directory",
         "members:overview",
         "members:partners",
@@ -199,11 +201,33 @@ class HealthSitemap(PortalSitemap):
         ]
 
 
+class NewsSitemap(PortalSitemap):
+    changefreq = "monthly"
+    lastmod_field = "updated_at"
+
+    def items(self):
+        from news.selectors import public_articles
+
+        return public_articles().only("id", "slug", "updated_at")
+
+
+class PublicationsSitemap(PortalSitemap):
+    changefreq = "yearly"
+    lastmod_field = "updated_at"
+
+    def items(self):
+        from publications.selectors import public_publications
+
+        return public_publications().select_related(None).only("id", "slug", "updated_at")
+
+
 def portal_sitemaps() -> dict[str, type[sitemaps.Sitemap]]:
     """The sections of ``sitemap.xml`` (each ``sitemap-<section>.xml``). Other apps add theirs
     here."""
     return {
         "pages": PagesSitemap,
+        "news": NewsSitemap,
+        "publications": PublicationsSitemap,
         "members": MembersSitemap,
         "offices": OfficesSitemap,
         "events": EventsSitemap,

@@ -78,6 +78,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("notifications/", include("notifications.urls")),
     path("", include("members.urls")),
+    path("", include("news.urls")),
+    path("", include("publications.urls")),
     path("", include("events.urls")),
     path("", include("programs.urls")),
     path("", include("awards.urls")),

@@ -42,7 +42,27 @@ class HomeView(TemplateView):
                     % {"as_of": published.as_of or published.year},
                 },
             )
-        return {**super().get_context_data(**kwargs), "stats": stats if figures["members"] else []}
+        return {
+            **super().get_context_data(**kwargs),
+            "stats": stats if figures["members"] else [],
+            **home_sections(),
+        }
+
+
+def home_sections() -> dict:
+    """What the home page shows from live data: the latest news, the next events, the calls
+    open now and the latest award winners (one query each)."""
+    from awards.selectors import latest_winners
+    from events.selectors import event_list_queryset, events_in_period
+    from news.selectors import latest_news
+    from programs.selectors import open_calls
+
+    return {
+        "latest_news": latest_news(limit=3),
+        "upcoming_events": list(events_in_period(event_list_queryset(), "upcoming")[:3]),
+        "open_calls": list(open_calls()[:3]),
+        "latest_winners": latest_winners(limit=3),
+    }
 
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:

@@ -136,7 +136,7 @@ def test_edition_page_query_count_is_constant(client, django_assert_num_queries,
         EntryImageFactory(entry=entry)
 
     # edition, categories, judges, judges' categories, awarded entries, their images
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # + its related news
         response = client.get(edition.get_absolute_url())
 
     assert response.status_code == 200

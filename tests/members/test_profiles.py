@@ -193,3 +193,15 @@ def test_a_second_about_page_cannot_be_added(client, wego_data):
     response = client.get(reverse("admin:members_aboutpage_add"))
 
     assert response.status_code == 403
+
+
+def test_office_seats_are_cities_not_namesakes(wego_data):
+    from members.selectors import wego_roles
+
+    def roles(name):
+        return wego_roles(Organization.objects.get(name=name))
+
+    assert roles("Ulyanovsk Region") == ["Seat of the Eurasia Regional Office"]
+    assert roles("Abuja") == ["Seat of the Africa Regional Office"]
+    assert roles("Seoul Digital Foundation") == []
+    assert roles("Anyang") == []

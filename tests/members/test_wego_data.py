@@ -243,3 +243,23 @@ def test_loading_the_office_names_again_changes_nothing(loaded):
     call_command("load_wego_data", stdout=out)
 
     assert "Offices in other languages: 0 updated" in out.getvalue()
+
+
+def test_the_smart_city_driver_areas_are_named_in_every_language(loaded):
+    from programs.models import SmartCityArea
+
+    areas = list(SmartCityArea.objects.order_by("position"))
+    assert len(areas) == 16
+    with translation.override("en"):
+        assert [area.name for area in areas][:2] == ["Agriculture", "Civic Engagement"]
+    for area in areas:
+        for code in LANGUAGES:
+            assert getattr(area, f"name_{code}"), (area.slug, code)
+    water = SmartCityArea.objects.get(slug="water-management")
+    assert (water.name_ko, water.name_es, water.name_ar) == (
+        "물 관리",
+        "Gestión del agua",
+        "إدارة المياه",
+    )
+    with translation.override("ru"):
+        assert str(water.name) == "Управление водными ресурсами"

@@ -179,6 +179,20 @@ def _org(w):
     return Case(kwargs={"slug": w.org.slug}, owners=[w.owner])
 
 
+def _org_photo(w):
+    from django.core.files.base import ContentFile
+
+    from members.models import OrganizationPhoto
+
+    photo = OrganizationPhoto.objects.create(
+        organization=w.org,
+        image=ContentFile(b"x", name="p.jpg"),
+        thumbnail=ContentFile(b"x", name="t.jpg"),
+        alt_text="A square in the city",
+    )
+    return Case(kwargs={"slug": w.org.slug, "pk": photo.pk}, owners=[w.owner])
+
+
 def _former_org(w):
     org = _f("members", "OrganizationFactory")(status="former")
     return Case(kwargs={"slug": org.slug})
@@ -398,6 +412,30 @@ def _project_page(w):
 
 def _project_draft_page(w):
     return Case(kwargs={"slug": _project(w).slug}, owners=[w.owner])
+
+
+def _article(w, **extra):
+    return _f("news", "ArticleFactory")(office=w.office, **extra)
+
+
+def _article_page(w):
+    return Case(kwargs={"slug": _article(w, published=True).slug})
+
+
+def _article_draft_page(w):
+    return Case(kwargs={"slug": _article(w).slug})
+
+
+def _publication_page(w):
+    return Case(kwargs={"slug": _f("publications", "PublicationFactory")().slug})
+
+
+def _publication_draft_page(w):
+    return Case(kwargs={"slug": _f("publications", "PublicationFactory")(is_published=False).slug})
+
+
+def _news_category(w):
+    return Case(kwargs={"slug": _f("news", "CategoryFactory")().slug})
 
 
 def _project_manage(w):
@@ -630,9 +668,11 @@ def _about_page():
 def _published_figure():
     from reports.models import PublishedFigure
 
-    return PublishedFigure.objects.create(
-        key="matrix-members", year=2020, value=209, label="Members", source="Annual Report 2020"
-    )
+    return PublishedFigure.objects.get_or_create(
+        key="matrix-members",
+        year=2020,
+        defaults={"value": 209, "label": "Members", "source": "Annual Report 2020"},
+    )[0]
 
 
 def _admin_objects() -> dict[str, Callable[[Any], Any]]:
@@ -718,6 +758,9 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "health.supplier": lambda w: _f("health", "SupplierFactory")(),
         "health.inquiry": lambda w: _f("health", "InquiryFactory")(),
         "catalog.project": lambda w: _project(w),
+        "news.article": lambda w: _article(w),
+        "news.category": lambda w: _f("news", "CategoryFactory")(),
+        "publications.publication": lambda w: _f("publications", "PublicationFactory")(),
         "reports.reportrun": lambda w: _report_run_object(w),
         "reports.publishedfigure": lambda w: _published_figure(),
         "members.aboutpage": lambda w: _about_page(),
@@ -958,6 +1001,12 @@ RULES: dict[str, Rule] = {
     "api:my-application-section": Rule(build=_api_application_section),
     "api:my-application-submit": Rule(build=_me(_application)),
     "api:my-application-withdraw": Rule(build=_me(_application)),
+    "api:publication-detail": Rule(
+        build=_publication_page, public=True, private_variant=_publication_draft_page
+    ),
+    "api:news-article-detail": Rule(
+        build=_article_page, public=True, private_variant=_article_draft_page
+    ),
     "api:catalog-project-detail": Rule(
         build=_project_page, public=True, private_variant=_project_draft_page
     ),
@@ -1020,6 +1069,8 @@ RULES: dict[str, Rule] = {
     "members:portal_organization": Rule(build=_org),
     "members:profile_edit": Rule(build=_org),
     "members:logo_edit": Rule(build=_org),
+    "members:photos_edit": Rule(build=_org),
+    "members:photo_remove": Rule(build=_org_photo, method="POST", member_action=True),
     "members:invite": Rule(build=_org),
     # Events.
     "events:month": Rule(build=lambda w: Case(), not_an_object="year/month of the calendar"),
@@ -1100,6 +1151,17 @@ RULES: dict[str, Rule] = {
     "health:initiative_file_remove": Rule(build=_initiative_draft_file, member_action=True),
     # Catalog.
     "catalog:detail": Rule(build=_project_page, public=True, private_variant=_project_draft_page),
+    "news:detail": Rule(build=_article_page, public=True, private_variant=_article_draft_page),
+    "news:category_feed": Rule(build=_news_category, public=True),
+    "publications:detail": Rule(
+        build=_publication_page, public=True, private_variant=_publication_draft_page
+    ),
+    "publications:download": Rule(
+        build=_publication_page,
+        public=True,
+        private_variant=_publication_draft_page,
+        download=True,
+    ),
     "catalog:project_manage": Rule(build=_project_manage, member_action=True),
     "catalog:project_edit": Rule(build=_project_manage, member_action=True),
     "catalog:project_propose": Rule(build=_project_manage, member_action=True),

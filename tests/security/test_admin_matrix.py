@@ -121,6 +121,10 @@ POLICY: dict[str, Policy] = {
     "health.supplier": SECRETARIAT_ONLY,
     "health.inquiry": Policy(add=NOBODY, delete=NOBODY),
     "catalog.project": SECRETARIAT_ONLY,
+    # News: an office writes and publishes its own articles; the Secretariat any, and deletes.
+    "news.article": Policy(list=OFFICES, view=REGION, change=REGION, add=OFFICES),
+    "news.category": SECRETARIAT_ONLY,
+    "publications.publication": SECRETARIAT_ONLY,
     "reports.reportrun": Policy(change=NOBODY),
     "reports.publishedfigure": Policy(),  # WeGO's published figures: the Secretariat
     # Privacy: the audit log is read (and exported) by the Secretariat and by the office of
@@ -152,7 +156,11 @@ IMPORT_EXPORT_URLS = {"import", "process_import", "export"}  # checked on their 
 PORTAL_APPS = ("accounts", "members", "programs", "events", "awards", "health", "catalog")
 PORTAL_APPS += ("notifications", "reports", "privacy", "governance")
 #: Changelists whose default filter is a queue: ask for every row.
-LIST_QUERY = {"health.initiative": "?status=all", "members.membershipapplication": "?status=all"}
+LIST_QUERY = {
+    "health.initiative": "?status=all",
+    "news.article": "?status=all",
+    "members.membershipapplication": "?status=all",
+}
 
 
 # --- The registry itself -------------------------------------------------------------------

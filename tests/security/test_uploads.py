@@ -41,6 +41,17 @@ def _storage_roots() -> set[Path]:
     return roots
 
 
+def _unwrapped(storage):
+    """The storage behind a lazy proxy (default_storage, the private storage's proxy)."""
+    from django.utils.functional import LazyObject, empty
+
+    if isinstance(storage, LazyObject):
+        if storage._wrapped is empty:
+            storage._setup()
+        return storage._wrapped
+    return storage
+
+
 @pytest.fixture(autouse=True)
 def _storages_in_tmp(tmp_path):
     """Every FileField storage writes under this test's tmp dir (the shared .test-media may be
@@ -53,7 +64,7 @@ def _storages_in_tmp(tmp_path):
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, models.FileField):
-                storage = getattr(field.storage, "_wrapped", field.storage)
+                storage = _unwrapped(field.storage)
                 if isinstance(storage, FileSystemStorage):
                     storages[id(storage)] = storage
     saved = {}
@@ -218,7 +229,7 @@ def _private_file_fields():
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, models.FileField):
-                storage = getattr(field.storage, "_wrapped", field.storage)
+                storage = _unwrapped(field.storage)
                 if isinstance(storage, PrivateFileSystemStorage):
                     yield f"{model._meta.label}.{field.name}", field
 

@@ -268,3 +268,86 @@ def test_a_signed_in_users_preference_needs_the_csrf_token(user):
     assert genuine.status_code == 302
     user.refresh_from_db()
     assert user.preferred_language == "ko"
+
+
+def _page_names(patterns, namespace=""):
+    """Every named URL pattern of the site, namespaced (``members:directory``)."""
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _page_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield namespace + pattern.name
+
+
+def _switch(client, page: str, code: str) -> str:
+    """Use the switcher of ``page`` (its own form and hidden ``next``) to choose ``code``."""
+    html = client.get(page).content.decode()
+    form = re.search(r'<form class="language-switcher".*?</form>', html, re.S).group(0)
+    hidden = re.search(r'name="next" value="([^"]*)"', form).group(1).replace("&amp;", "&")
+    response = client.post(reverse("set_language"), {"language": code, "next": hidden})
+    assert response.status_code == 302, page
+    return response["Location"]
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "member"])
+def test_the_switcher_on_every_page_leads_to_the_same_page_in_the_chosen_language(
+    client, signed_in
+):
+    """Every page the switcher appears on: each page without arguments, and a member's
+    profile and an office (pages with a slug), with a query string. Switching to Arabic,
+    then to Korean, then back to English returns the same page each time."""
+    from django.urls import NoReverseMatch, get_resolver, resolve
+
+    from tests.factories.members import OfficeFactory
+
+    organization = OrganizationFactory(name="Seoul", slug="seoul")
+    office = OfficeFactory()
+    if signed_in:
+        from tests.factories.members import OrganizationUserFactory
+
+        user = UserFactory(preferred_language="en")
+        OrganizationUserFactory(organization=organization, user=user)
+        client.force_login(user)
+    pages = [f"{organization.get_absolute_url()}?tab=1", office.get_absolute_url()]
+    with translation.override("en"):
+        for name in sorted(set(_page_names(get_resolver().url_patterns))):
+            if name.startswith(("admin:", "api", "djdt")):
+                continue
+            try:
+                pages.append(reverse(name))
+            except NoReverseMatch:
+                continue
+
+    def resolve_path(path):
+        path = path.split("?")[0]
+        with translation.override(translation.get_language_from_path(path) or "en"):
+            return resolve(path)
+
+    checked = []
+    for page in pages:
+        response = client.get(page)
+        if response.status_code != 200 or b'class="language-switcher"' not in response.content:
+            continue
+        view = resolve_path(page)
+        query = page.partition("?")[2]
+        current = page
+        for code in ("ar", "ko", "en"):
+            current = _switch(client, current, code)
+            target = resolve_path(current)
+            assert (target.view_name, target.kwargs) == (view.view_name, view.kwargs), (page, code)
+            assert current.partition("?")[2] == query, (page, code)
+            prefix = "" if code == "en" else f"/{code}/"
+            assert current.startswith(prefix or "/") and not (
+                code == "en" and re.match(r"^/(ar|ko)/", current)
+            ), (page, code, current)
+            assert client.get(current).status_code == 200, (page, code, current)
+        checked.append(page)
+
+    # The list pages, the member's profile and the office page are among them.
+    assert len(checked) >= 15, checked
+    assert {"/", "/members/", pages[0], pages[1]} <= set(checked)
+    if signed_in:
+        assert reverse("notifications:inbox") in checked

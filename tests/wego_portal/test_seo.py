@@ -15,7 +15,9 @@ from tests.factories.awards import CategoryFactory, EditionFactory, EntryFactory
 from tests.factories.catalog import ProjectFactory
 from tests.factories.events import EventFactory
 from tests.factories.members import OfficeFactory, OrganizationFactory
+from tests.factories.news import ArticleFactory
 from tests.factories.programs import CallFactory
+from tests.factories.publications import PublicationFactory
 from wego_portal import seo
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +105,25 @@ def public_site():
     )
     project = ProjectFactory(organization=seoul, published=True, title="Seoul Talk")
     hidden_project = ProjectFactory(organization=seoul, title="Unfinished")
+    article = ArticleFactory(office=office, published=True, title="EXCOM 2020 meets online")
+    draft_article = ArticleFactory(office=office, title="Unpublished article")
+    publication = PublicationFactory(title="WeGO 2030 Masterplan", slug="masterplan")
+    hidden_publication = PublicationFactory(slug="hidden-report", is_published=False)
     return {
-        "public": [seoul, partner, office, event, call, call.program, edition, winner, project],
-        "private": [draft, hidden_project],
+        "public": [
+            seoul,
+            partner,
+            office,
+            event,
+            call,
+            call.program,
+            edition,
+            winner,
+            project,
+            article,
+            publication,
+        ],
+        "private": [draft, hidden_project, draft_article, hidden_publication],
         "former_path": "/members/gone-city/",
     }
 
@@ -194,7 +212,7 @@ def head_of(response) -> dict:
 
 
 def test_every_public_page_has_canonical_sharing_tags_and_a_unique_title(client, public_site):
-    titles, descriptions = {}, {}
+    titles, descriptions, types = {}, {}, set()
     for location in _sitemap_locations(client):
         path = location.removeprefix("http://testserver")
         response = client.get(path)
@@ -212,6 +230,8 @@ def test_every_public_page_has_canonical_sharing_tags_and_a_unique_title(client,
         titles[head["title"]] = descriptions[head["description"]] = path
         for data in head["json_ld"]:
             assert data["@context"] == "https://schema.org"
+            types.add(data["@type"])
+    assert {"Organization", "GovernmentOrganization", "Event", "NewsArticle", "Report"} <= types
 
 
 def test_later_list_pages_have_their_own_title_and_canonical(client):

@@ -21,6 +21,7 @@ from wego_portal.facets import (
     country_items,
     facet_context,
     filter_chips,
+    grouped_counts,
     value_counts,
     year_items,
 )
@@ -78,6 +79,35 @@ def test_facet_items_count_every_choice_and_sort_countries_and_years(db):
     countries = country_items(value_counts(Organization.objects.all(), "country"))
     assert [(c["value"], c["count"]) for c in countries] == [("FR", 2), ("KR", 1)]
     assert [y["value"] for y in year_items({2019: 1, 2024: 3})] == [2024, 2019]
+
+
+def test_grouped_counts_count_every_facet_in_one_query(db, django_assert_num_queries):
+    from members.models import Organization
+
+    OrganizationFactory(region=Region.AFRICA, country="NG")
+    OrganizationFactory(region=Region.AFRICA, country="KE")
+    OrganizationFactory(region=Region.EUROPE, country="KE")
+    columns = {"region": "region", "country": "country"}
+
+    with django_assert_num_queries(1):
+        total, counts = grouped_counts(Organization.objects.all(), columns)
+
+    assert total == 3
+    assert counts == {
+        "region": {Region.AFRICA.value: 2, Region.EUROPE.value: 1},
+        "country": {"NG": 1, "KE": 2},
+    }
+
+
+def test_grouped_counts_of_a_filter_that_can_match_nothing_is_zero(db, django_assert_num_queries):
+    from members.models import Organization
+
+    OrganizationFactory()
+    with django_assert_num_queries(0):
+        assert grouped_counts(Organization.objects.filter(pk__in=[]), {"region": "region"}) == (
+            0,
+            {"region": {}},
+        )
 
 
 def test_filter_chips_link_to_the_list_without_that_value():

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "privacy",
     "governance",
     "search",
+    "news",
+    "publications",
+    "django_prose_editor",
     "wego_portal",
 ]
 
@@ -487,6 +490,11 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-erase-due-accounts": {
         "task": "privacy.tasks.erase_due_accounts_task",
         "schedule": 60 * 60.0,
+    },
+    # Articles scheduled for a later moment are published then.
+    "news-publish-due": {
+        "task": "news.tasks.publish_due_articles_task",
+        "schedule": 60.0,
     },
     # Votes open and close on time (to the minute) and delegates are reminded.
     "governance-vote-schedule": {

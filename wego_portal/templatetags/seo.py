@@ -96,3 +96,13 @@ def event_json_ld(event):
 @register.simple_tag
 def json_ld(data):
     return seo.json_ld_script(data)
+
+
+@register.simple_tag
+def article_json_ld(article):
+    return seo.json_ld_script(seo.article_json_ld(article))
+
+
+@register.simple_tag
+def publication_json_ld(publication):
+    return seo.json_ld_script(seo.publication_json_ld(publication))

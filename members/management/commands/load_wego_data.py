@@ -26,6 +26,7 @@ APP_LOADERS = [
     "load_wego_catalog",
     "load_wego_health",
     "load_wego_profiles",
+    "load_wego_news",
 ]
 
 
@@ -174,12 +175,16 @@ class Command(BaseCommand):
         return changed
 
     def _smart_city_areas(self) -> None:
-        """The 16 Smart City Driver areas (a migration loads them; a flushed database may not
-        have them any more). The list lives once, in that migration."""
+        """The 16 Smart City Driver areas (migrations load them; a flushed database may not
+        have them any more). The list and the names in other languages live once, in those
+        migrations."""
         from programs.models import SmartCityArea
 
         migration = importlib.import_module("programs.migrations.0002_load_smart_city_areas")
+        names = importlib.import_module("programs.migrations.0005_smart_city_area_names")
         for position, name in enumerate(migration.AREAS, start=1):
+            slug = slugify(name)
+            translated = {f"name_{code}": value for code, value in names.AREA_NAMES[slug].items()}
             SmartCityArea.objects.update_or_create(
-                slug=slugify(name), defaults={"name": name, "position": position}
+                slug=slug, defaults={"name": name, "position": position, **translated}
             )

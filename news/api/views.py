@@ -1,0 +1,42 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import permissions, viewsets
+
+from members.enums import Region
+from news import selectors
+from wego_portal.api_tools import PagePagination, error_responses
+
+from .serializers import ArticleSerializer
+
+PARAMETERS = [
+    OpenApiParameter("category", OpenApiTypes.STR, description="Category slug."),
+    OpenApiParameter("region", OpenApiTypes.STR, enum=Region.values),
+    OpenApiParameter("year", OpenApiTypes.INT, description="Year of publication."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List news articles",
+        description="Published news of WeGO, newest first.",
+        parameters=PARAMETERS,
+        responses={200: ArticleSerializer(many=True), **error_responses(404, 429)},
+    ),
+    retrieve=extend_schema(
+        summary="One news article",
+        responses={200: ArticleSerializer, **error_responses(404, 429)},
+    ),
+)
+class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ArticleSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = PagePagination
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.article_list(
+            category=params.get("category", "")[:80],
+            region=params.get("region", ""),
+            year=params.get("year", ""),
+        ).prefetch_related("organizations", "events")

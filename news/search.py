@@ -1,0 +1,25 @@
+"""News in the site search."""
+
+from django.template.defaultfilters import date as date_filter
+from django.utils.translation import gettext_lazy as _
+
+from search.sources import Source
+
+
+def _public():
+    from .selectors import public_articles
+
+    return public_articles()
+
+
+def news_source() -> Source:
+    return Source(
+        key="news",
+        label=_("News"),
+        queryset=_public,
+        fields=(("title", "A"), ("summary", "B"), ("body", "C")),
+        name_field="title",
+        title=lambda o: o.title,
+        summary=lambda o: f"{date_filter(o.published_at, o.date_format)} · {o.summary}",
+        url=lambda o: o.get_absolute_url(),
+    )

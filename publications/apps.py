@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicationsConfig(AppConfig):
+    name = "publications"
+    verbose_name = _("Publications")
+
+    def ready(self):
+        from search.sources import register
+
+        from .search import publications_source
+
+        register(publications_source())
