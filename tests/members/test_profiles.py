@@ -29,6 +29,8 @@ def test_seoul_and_makati_profiles_show_roles_awards_programs_events_and_a_map(c
     assert "The Makatizen Card Project" in makati and "Special mention" in makati
     assert "JICA Seminar on Effects of COVID-19" in makati
     assert "Projects in the WeGO catalog" in makati
+    assert "Greetings from the President of WeGO, Acting Mayor of Seoul" in seoul  # news
+    assert "The 4th WeGO Awards recognize cities in six categories" in makati
     assert "tile" not in makati and "https://" not in makati.split('class="location-map"')[1][:2000]
 
 

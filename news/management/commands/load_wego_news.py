@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from awards.enums import Result
 from awards.models import Edition
 from events.models import Event
 from members.models import Office, Organization
@@ -28,6 +29,32 @@ AWARDS = ("wego-awards", "WeGO Awards")
 WEGO = ("wego", "WeGO")
 
 ARTICLES = [
+    {
+        "import_key": "2020-greetings-president",
+        "title": "Greetings from the President of WeGO, Acting Mayor of Seoul",
+        "slug": "greetings-from-the-president-2020",
+        "when": (2020, None),
+        "categories": [WEGO],
+        "summary": (
+            "Jeong Hyup Seo, President of WeGO and Acting Mayor of Seoul, looks back on a year "
+            "in which members kept up the smart city dialogue on and offline despite COVID-19."
+        ),
+        "body": (
+            "<p>Due to the COVID-19 pandemic, international communication and cooperation were "
+            "heavily affected in 2020, and the originally planned WeGO agenda met a number of "
+            "difficulties. Members nevertheless continued to engage in WeGO activities and the "
+            "smart cities dialogue both on and offline.</p>"
+            "<p>Approximately 100 members completed the online smart city capacity building "
+            "training, 2,500 people took part in eleven webinars, and the Moscow Executive "
+            "Committee Meeting was held online with great interest and participation from "
+            "members.</p>"
+            "<p>In 2021 WeGO is committed to contributing to the development of smart cities, "
+            "encouraging knowledge sharing and promoting cooperation and exchanges among its "
+            "members.</p>"
+        ),
+        "office": "secretariat",
+        "organizations": ["seoul"],
+    },
     {
         "import_key": "2020-greetings",
         "title": "Greetings from the Secretary General: WeGO's 2020 Annual Report",
@@ -189,6 +216,7 @@ ARTICLES = [
         ),
         "office": "secretariat",
         "award_editions": [2020],
+        "award_result_cities": 2020,  # the members with a result link to the article
     },
     {
         "import_key": "2020-project-implementer-cauayan",
@@ -238,13 +266,17 @@ class Command(BaseCommand):
             if office is None:
                 self.stdout.write("News: no office loaded, skipped")
                 return
+            organizations = Organization.objects.filter(slug__in=spec.pop("organizations", []))
+            if year := spec.pop("award_result_cities", None):
+                organizations = organizations | Organization.objects.filter(
+                    award_entries__category__edition__year=year,
+                    award_entries__result__in=[Result.WINNER, Result.SPECIAL_MENTION],
+                )
             _article, was_created = article_load(
                 published_at=published_at,
                 date_precision=precision,
                 office=office,
-                organizations=list(
-                    Organization.objects.filter(slug__in=spec.pop("organizations", []))
-                ),
+                organizations=list(organizations.distinct()),
                 events=list(Event.objects.filter(slug__in=spec.pop("events", []))),
                 programs=list(Program.objects.filter(slug__in=spec.pop("programs", []))),
                 award_editions=list(
