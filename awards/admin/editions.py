@@ -230,19 +230,15 @@ class EditionAdmin(TranslationAdmin, PortalModelAdmin):
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(change_url)
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/awards/confirm_move.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Move the %(edition)s to “%(stage)s”?")
-                % {"edition": edition.title, "stage": Stage(stage).label},
-                "edition": edition,
-                "form": form,
-                "change_url": change_url,
-                "opts": self.model._meta,
-                "original": edition,
-            },
+            template="admin/awards/confirm_move.html",
+            title=_("Move the %(edition)s to “%(stage)s”?")
+            % {"edition": edition.title, "stage": Stage(stage).label},
+            edition=edition,
+            form=form,
+            change_url=change_url,
+            original=edition,
         )
 
     def scoring_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -330,25 +326,21 @@ class EditionAdmin(TranslationAdmin, PortalModelAdmin):
             .select_related("category")
             .order_by("category__position", "-result", "entrant_name")
         )
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/awards/confirm_publish.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Publish the results of the %(edition)s?") % {"edition": edition.title},
-                "edition": edition,
-                "awarded": awarded,
-                "form": form,
-                "ranking": selectors.scoring_overview(edition),
-                "missing": selectors.edition_missing_scores(edition),
-                "stage_ready": edition.stage == Stage.RESULTS_RECORDED,
-                "entrant_count": edition.entries.filter(status=EntryStatus.SUBMITTED)
-                .exclude(organization=None)
-                .values("organization")
-                .distinct()
-                .count(),
-                "opts": self.model._meta,
-            },
+            template="admin/awards/confirm_publish.html",
+            title=_("Publish the results of the %(edition)s?") % {"edition": edition.title},
+            edition=edition,
+            awarded=awarded,
+            form=form,
+            ranking=selectors.scoring_overview(edition),
+            missing=selectors.edition_missing_scores(edition),
+            stage_ready=edition.stage == Stage.RESULTS_RECORDED,
+            entrant_count=edition.entries.filter(status=EntryStatus.SUBMITTED)
+            .exclude(organization=None)
+            .values("organization")
+            .distinct()
+            .count(),
         )
 
     def close_panel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -365,16 +357,11 @@ class EditionAdmin(TranslationAdmin, PortalModelAdmin):
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(reverse("admin:awards_edition_scoring", args=[pk]))
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/awards/confirm_close_panel.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Close the judging panel of the %(edition)s?")
-                % {"edition": edition.title},
-                "edition": edition,
-                "opts": self.model._meta,
-            },
+            template="admin/awards/confirm_close_panel.html",
+            title=_("Close the judging panel of the %(edition)s?") % {"edition": edition.title},
+            edition=edition,
         )
 
     def _single(self, request, queryset, url_name):

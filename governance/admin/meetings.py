@@ -10,7 +10,6 @@ its page. Ballots have no admin: the result page and the recount below show what
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -292,17 +291,13 @@ def _confirm_move(model_admin, request, *, obj, to_status, label, move):
         else:
             model_admin.message_user(request, _("Done: %(label)s.") % {"label": label})
         return HttpResponseRedirect(change_url)
-    return TemplateResponse(
+    return model_admin.confirmation_page(
         request,
-        "admin/governance/confirm_move.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "title": label,
-            "object": obj,
-            "expected_status": obj.status,
-            "current_label": obj.get_status_display(),
-            "change_url": change_url,
-            "opts": model_admin.model._meta,
-            "original": obj,
-        },
+        template="admin/governance/confirm_move.html",
+        title=label,
+        object=obj,
+        expected_status=obj.status,
+        current_label=obj.get_status_display(),
+        change_url=change_url,
+        original=obj,
     )

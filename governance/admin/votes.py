@@ -343,19 +343,15 @@ class DecisionAdmin(GovernanceAdmin):
             else:
                 self.message_user(request, decision.action_note or _("Done."), messages.SUCCESS)
             return HttpResponseRedirect(change_url)
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/governance/confirm_move.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Carry out the decision"),
-                "object": decision,
-                "expected_status": "",
-                "current_label": decision.get_outcome_display(),
-                "change_url": change_url,
-                "opts": self.model._meta,
-                "original": decision,
-            },
+            template="admin/governance/confirm_move.html",
+            title=_("Carry out the decision"),
+            object=decision,
+            expected_status="",
+            current_label=decision.get_outcome_display(),
+            change_url=change_url,
+            original=decision,
         )
 
 

@@ -400,21 +400,17 @@ class ApplicationAdmin(ApplicationBulkActions, PortalExportModelAdmin):
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(self._change_url(application))
-        return TemplateResponse(
+        return self.confirmation_page(
             request,
-            "admin/programs/application/move.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": workflow.ACTION_LABELS.get(status, S(status).label),
-                "application": application,
-                "target": S(status).label,
-                "form": form,
-                "opts": self.model._meta,
-                "original": application,
-                "suggestions": selectors.partner_suggestions(application)
-                if status == S.PARTNERS_CONNECTED
-                else [],
-            },
+            template="admin/programs/application/move.html",
+            title=workflow.ACTION_LABELS.get(status, S(status).label),
+            application=application,
+            target=S(status).label,
+            form=form,
+            original=application,
+            suggestions=selectors.partner_suggestions(application)
+            if status == S.PARTNERS_CONNECTED
+            else [],
         )
 
     def message_view(self, request: HttpRequest, pk: int) -> HttpResponse:
