@@ -16,7 +16,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for p in $$root/versions/$$v*/bin/python$$v; do if [ -x "$$p" ]; then echo "$$p"; exit; fi; done; \
 	done)
 
-.PHONY: help run test lint bench lock worker beat clean check-deploy demo messages catalogues cluster-test
+.PHONY: help run test typecheck lint bench lock worker beat clean check-deploy demo messages catalogues cluster-test
 
 # The shipped languages besides English (locale/<code>/LC_MESSAGES/django.po).
 LOCALES := ko zh_Hans ru es fr ar tr
@@ -59,11 +59,19 @@ BANDIT_TARGETS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)) wego_port
 DEFAULT_TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/wego
 TEST_DATABASE_URL = $(or $(DATABASE_URL),$(shell $(PY) -c "import psycopg; psycopg.connect('$(DEFAULT_TEST_DATABASE_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=2).close(); print('$(DEFAULT_TEST_DATABASE_URL)')" 2>/dev/null))
 
-test: venv catalogues ## Run ruff, bandit and the whole test suite (PostgreSQL when reachable, else SQLite)
+# The floor of the test suite's line coverage of the apps (make test fails below it).
+COVERAGE_FLOOR ?= 90
+
+test: venv catalogues ## Run ruff, bandit, mypy and the whole test suite with coverage (PostgreSQL when reachable, else SQLite)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -ll -r $(BANDIT_TARGETS) -x "*/migrations/*"
-	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest
+	$(BIN)/mypy
+	COVERAGE_CORE=sysmon DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest \
+	  --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+
+typecheck: venv ## mypy over the apps (django-stubs, djangorestframework-stubs)
+	$(BIN)/mypy
 
 lint: venv ## ruff and bandit
 	$(BIN)/ruff check .

@@ -28,17 +28,7 @@ class EntryForm(forms.ModelForm):
 
     class Meta:
         model = Entry
-        fields = [
-            "category",
-            "project_title",
-            "summary",
-            "problem",
-            "solution",
-            "ict_used",
-            "results_impact",
-            "started_on",
-            "partners",
-        ]
+        fields = ["category", *Entry.CONTENT_FIELDS]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4, "maxlength": 1500}),
             "problem": forms.Textarea(attrs={"rows": 5, "maxlength": 4000}),

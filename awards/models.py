@@ -387,6 +387,18 @@ class Entry(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    #: The project's fields an entrant fills in (the forms, the API and the services use them).
+    CONTENT_FIELDS = (
+        "project_title",
+        "summary",
+        "problem",
+        "solution",
+        "ict_used",
+        "results_impact",
+        "started_on",
+        "partners",
+    )
+
     class Meta:
         verbose_name = _("entry")
         verbose_name_plural = _("entries")

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 from django.apps import apps
 from django.db import models
@@ -26,9 +30,9 @@ ORG = _("the organization's people")
 class Entry:
     model: str
     fields: tuple[str, ...]
-    purpose: str
-    retention: str
-    seen_by: str
+    purpose: StrOrPromise
+    retention: StrOrPromise
+    seen_by: StrOrPromise
 
 
 PERSONAL: tuple[Entry, ...] = (

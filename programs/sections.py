@@ -8,6 +8,7 @@ and links to the section where it is answered.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import ApplicationKind, BudgetRange, Currency, PartnerType
 from .models import Application
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -29,13 +33,13 @@ STATUS_LABELS = {
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str
+    title: "StrOrPromise"
     #: The name of the section's form in ``programs.forms`` (``forms.section_form_class``):
     #: named, not imported, so the services that read sections never import forms.
     form: str
     # (field, question shown on "check your answers", message when it is missing or None)
     questions: list[tuple[str, str, str | None]] = field(default_factory=list)
-    intro: str = ""
+    intro: "StrOrPromise" = ""
 
     def field_names(self) -> list[str]:
         return [name for name, _question, _missing in self.questions]

@@ -17,10 +17,13 @@ APPS = [
     "governance",
     "health",
     "members",
+    "news",
     "notifications",
     "privacy",
     "programs",
+    "publications",
     "reports",
+    "search",
     "wego_portal",
 ]
 #: What a layer may not import: (the module's layer, the forbidden layers).

@@ -1,18 +1,8 @@
-"""The events back office: the calendar, dates firmed up, registrations, figures, exports.
+"""Events in the back office: saved and moved through ``events.services``."""
 
-Scoping: the Secretariat sees every event; regional-office staff see the events of their
-region (organized by their office, or in a region their office looks after; see
-``events.rules``). Actions call the same services as the public pages.
-"""
-
-import datetime
-
-import tablib
-from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -20,231 +10,26 @@ from modeltranslation.admin import TranslationAdmin
 from members.models import Office
 from wego_portal.admin import (
     PortalModelAdmin,
-    PortalStackedInline,
-    PortalTabularInline,
 )
-from wego_portal.files import normalised_image
-from wego_portal.spreadsheets import neutralise
 
-from . import dates, selectors, services
-from .enums import RegistrationMode, RegistrationStatus
-from .forms import EventAdminForm, FiguresForm, MessageRegistrantsForm
-from .models import (
+from .. import dates, selectors, services
+from ..enums import RegistrationMode
+from ..forms import EventAdminForm, FiguresForm, MessageRegistrantsForm
+from ..models import (
     Event,
-    EventHost,
-    EventLink,
-    EventParticipant,
-    EventRegistration,
-    EventSponsor,
-    RegistrationQuestion,
-    Speaker,
 )
-
-REGISTRATION_CSS = {
-    RegistrationStatus.CONFIRMED: "approved",
-    RegistrationStatus.WAITLISTED: "pending",
-    RegistrationStatus.PENDING: "draft",
-    RegistrationStatus.CANCELLED: "rejected",
-}
-
-
-class WhenFilter(admin.SimpleListFilter):
-    title = _("when")
-    parameter_name = "when"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("upcoming", _("Upcoming and ongoing")),
-            ("past", _("Past")),
-            ("soon-undated", _("Within 60 days, day not fixed")),
-        ]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "upcoming":
-            return queryset.filter(window_end__gt=now)
-        if self.value() == "past":
-            return queryset.filter(window_end__lte=now)
-        if self.value() == "soon-undated":
-            return queryset.filter(pk__in=selectors.undated_events_soon(request.user).values("pk"))
-        return queryset
-
-
-class YearFilter(admin.SimpleListFilter):
-    title = _("year")
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = (
-            selectors.events_for_staff(request.user)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
-        return [(str(year), str(year)) for year in years]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdecimal():
-            return queryset.filter(year=int(self.value()))
-        return queryset
-
-
-# --- Inlines -----------------------------------------------------------------------------------
-
-
-class EventHostInline(PortalTabularInline):
-    model = EventHost
-    public_choices = ("organization",)  # naming a host, speaker or sponsor grants nothing
-    extra = 0
-    autocomplete_fields = ["organization"]
-    fields = ["organization", "position"]
-
-
-class EventParticipantInline(PortalTabularInline):
-    model = EventParticipant
-    public_choices = ("organization",)
-    extra = 0
-    autocomplete_fields = ["organization"]
-    fields = ["organization", "role", "position"]
-
-
-class SpeakerForm(forms.ModelForm):
-    class Meta:
-        model = Speaker
-        fields = ["name", "title", "affiliation", "organization", "photo", "position"]
-
-    def clean_photo(self):
-        """Keep only pixels: a new photo is re-encoded as a PNG of at most 400 px."""
-        photo = self.cleaned_data.get("photo")
-        if photo and "photo" in self.changed_data and hasattr(photo, "content_type"):
-            return normalised_image(photo, max_side=400, name=photo.name)
-        return photo
-
-
-class SpeakerInline(PortalStackedInline):
-    model = Speaker
-    public_choices = ("organization",)  # naming a host, speaker or sponsor grants nothing
-    form = SpeakerForm
-    extra = 0
-    autocomplete_fields = ["organization"]
-    fields = [("name", "title"), ("affiliation", "organization"), ("photo", "position")]
-
-
-class EventSponsorInline(PortalTabularInline):
-    model = EventSponsor
-    public_choices = ("organization",)  # naming a host, speaker or sponsor grants nothing
-    extra = 0
-    autocomplete_fields = ["organization"]
-    fields = ["name", "organization", "website", "position"]
-
-
-class EventLinkInline(PortalTabularInline):
-    model = EventLink
-    extra = 0
-    fields = ["kind", "title", "url", "position"]
-
-
-class RegistrationQuestionInline(PortalTabularInline):
-    model = RegistrationQuestion
-    extra = 0
-    fields = ["label", "help_text", "kind", "required", "position"]
-
-
-class EventRegistrationInline(PortalTabularInline):
-    """Who registered, with their status; changes go through the registration actions."""
-
-    model = EventRegistration
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-    fields = ["name", "email", "organization_name", "status_tag", "requested_at"]
-    readonly_fields = fields
-    ordering = ["status", "requested_at", "id"]
-    verbose_name_plural = _("registrations (cancel or export them from the registrations list)")
-    read_only = True
-
-    @admin.display(description=_("status"))
-    def status_tag(self, obj):
-        return _status_tag(obj)
-
-
-def _status_tag(registration):
-    return format_html(
-        '<strong class="status status--{}">{}</strong>',
-        REGISTRATION_CSS.get(registration.status, ""),
-        registration.get_status_display(),
-    )
-
-
-# --- Exports -----------------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    """Text for a spreadsheet cell; leading formula characters are neutralised."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return neutralise(str(value))
-
-
-def registrations_dataset(events) -> tablib.Dataset:
-    """Every registration of ``events`` (pending e-mail confirmations left out), with answers."""
-    events = list(events)
-    questions: list[tuple[int, str]] = []
-    for event in events:
-        questions.extend((q.pk, f"{q.label}") for q in event.questions.all())
-    headers = [
-        str(_("event")),
-        str(_("status")),
-        str(_("name")),
-        str(_("organization")),
-        str(_("e-mail address")),
-        str(_("member organization")),
-        str(_("registered")),
-        str(_("asked for a place")),
-        str(_("place confirmed")),
-        str(_("moved up from the waitlist")),
-        str(_("cancelled")),
-        *[label for _pk, label in questions],
-    ]
-    dataset = tablib.Dataset(headers=headers)
-    for event in events:
-        for registration in selectors.registrations_for_export(event):
-            answers = registration.answers or {}
-            dataset.append(
-                [
-                    _cell(event.title),
-                    _cell(registration.get_status_display()),
-                    _cell(registration.name),
-                    _cell(registration.organization_name),
-                    _cell(registration.email),
-                    _cell(registration.organization.name if registration.organization else ""),
-                    _cell(registration.created_at),
-                    _cell(registration.requested_at),
-                    _cell(registration.confirmed_at),
-                    _cell(registration.promoted_at),
-                    _cell(registration.cancelled_at),
-                    *[_cell(answers.get(str(pk), "")) for pk, _label in questions],
-                ]
-            )
-    return dataset
-
-
-def export_response(dataset: tablib.Dataset, fmt: str) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "xlsx":
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        content = dataset.export("xlsx")
-    else:
-        content_type = "text/csv; charset=utf-8"
-        content = "\ufeff" + dataset.export("csv")  # the BOM makes Excel read UTF-8
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="event-registrations-{stamp}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
+from .exports import export_response, registrations_dataset
+from .filters import (
+    EventHostInline,
+    EventLinkInline,
+    EventParticipantInline,
+    EventRegistrationInline,
+    EventSponsorInline,
+    RegistrationQuestionInline,
+    SpeakerInline,
+    WhenFilter,
+    YearFilter,
+)
 
 # --- Events ------------------------------------------------------------------------------------
 
@@ -606,109 +391,3 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
             form=form,
             action=action,
         )
-
-
-# --- Registrations -----------------------------------------------------------------------------
-
-
-class RegistrationEventFilter(admin.SimpleListFilter):
-    """Events that have registrations (the list of all events would be long)."""
-
-    title = _("event")
-    parameter_name = "event"
-
-    def lookups(self, request, model_admin):
-        events = (
-            selectors.events_for_staff(request.user)
-            .filter(registrations__isnull=False)
-            .distinct()
-            .order_by("-sort_at")
-            .values_list("pk", "title")
-        )
-        return [(str(pk), title) for pk, title in events]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdecimal():
-            return queryset.filter(event_id=int(self.value()))
-        return queryset
-
-
-@admin.register(EventRegistration)
-class EventRegistrationAdmin(PortalModelAdmin):
-    list_display = [
-        "name",
-        "email",
-        "organization_name",
-        "event",
-        "status_tag",
-        "requested_at",
-        "confirmed_at",
-    ]
-    list_filter = ["status", RegistrationEventFilter]
-    list_select_related = ["event"]
-    search_fields = ["name", "email", "organization_name", "event__title"]
-    readonly_fields = [
-        "event",
-        "user",
-        "organization",
-        "name",
-        "organization_name",
-        "email",
-        "status",
-        "answers",
-        "created_at",
-        "requested_at",
-        "email_confirmed_at",
-        "confirmed_at",
-        "promoted_at",
-        "cancelled_at",
-    ]
-    fields = readonly_fields
-    actions = ["cancel_registrations", "export_csv", "export_xlsx"]
-    list_per_page = 100
-
-    def scope_queryset(self, request, queryset):
-        return selectors.registrations_for_staff(request.user, queryset)
-
-    @admin.display(description=_("status"), ordering="status")
-    def status_tag(self, obj):
-        return _status_tag(obj)
-
-    @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
-    def cancel_registrations(self, request, queryset):
-        if not self.action_confirmed(request):
-            return self.confirmation_page(
-                request,
-                title=_("Cancel these registrations?"),
-                explanation=_(
-                    "Each person is e-mailed that the organizers cancelled their "
-                    "registration; freed places go to the waitlist at once."
-                ),
-                objects=queryset.select_related("event"),
-                action="cancel_registrations",
-            )
-        done = 0
-        for registration in queryset.select_related("event"):
-            if registration.status != RegistrationStatus.CANCELLED:
-                services.registration_cancel(registration=registration, cancelled_by=request.user)
-                done += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d registration cancelled.", "%(n)d registrations cancelled.", done)
-            % {"n": done},
-            messages.SUCCESS,
-        )
-        return None
-
-    def _export(self, request, queryset, fmt):
-        event_ids = queryset.values_list("event_id", flat=True).distinct()
-        events = selectors.events_for_staff(request.user).filter(pk__in=event_ids)
-        return export_response(registrations_dataset(events.prefetch_related("questions")), fmt)
-
-    @admin.action(description=_("Export their events' registrations (CSV)"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        return self._export(request, queryset, "csv")
-
-    @admin.action(description=_("Export their events' registrations (Excel)"), permissions=["view"])
-    def export_xlsx(self, request, queryset):
-        return self._export(request, queryset, "xlsx")

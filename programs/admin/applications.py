@@ -1,12 +1,4 @@
-"""The back office of the programs: programs and calls, and the applications' review.
-
-Staff act on applications through buttons, one per legal move, each opening a confirmation
-form and calling the one service that makes that move. Regional-office staff see only the
-applications of their offices' organizations; a reviewer who is not in the Secretariat sees
-only the applications assigned to them (``selectors.backoffice_applications``).
-"""
-
-import re
+"""The applications in the back office: review, decisions and messages, each through ``programs.services``."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -26,29 +18,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from import_export import fields
 from import_export.formats import base_formats
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from wego_portal.admin import (
     PortalExportModelAdmin,
-    PortalModelAdmin,
-    PortalResource,
-    PortalStackedInline,
-    PortalTabularInline,
 )
 from wego_portal.stale_decisions import EXPECTED_STATUS
 
-from . import sections, selectors, services, workflow
-from .enums import ApplicationStatus, MessageVisibility
-from .errors import ProgramError
-from .forms import (
+from .. import sections, selectors, services, workflow
+from ..enums import MessageVisibility
+from ..errors import ProgramError
+from ..forms import (
     AssignReviewerForm,
-    CallAdminForm,
     ClarificationRequestForm,
     ConnectPartnersForm,
     ConsultingCompanyForm,
@@ -57,315 +41,28 @@ from .forms import (
     StaffMessageForm,
     TransitionForm,
 )
-from .models import (
+from ..models import (
     CRITERIA,
     Application,
-    Call,
-    CallDocument,
     Milestone,
-    Program,
-    ProgramSection,
     Review,
-    SmartCityArea,
     Stakeholder,
 )
-from .templatetags.programs_tags import STATUS_TAGS
-
-S = ApplicationStatus
-
-# --- Programs, calls, areas --------------------------------------------------------------------
-
-
-@admin.register(SmartCityArea)
-class SmartCityAreaAdmin(PortalModelAdmin):
-    list_display = ["name", "position", "slug"]
-    search_fields = ["name"]
-    ordering = ["position"]
-
-
-class ProgramSectionInline(TranslationStackedInline, PortalStackedInline):
-    model = ProgramSection
-    extra = 0
-    fields = ["title", "body", "position"]
-
-
-@admin.register(Program)
-class ProgramAdmin(TranslationAdmin, PortalModelAdmin):
-    list_display = ["name", "summary", "position", "is_published", "call_count"]
-    list_editable = ["position", "is_published"]
-    prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["areas"]
-    inlines = [ProgramSectionInline]
-    search_fields = ["name"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_calls=Count("calls"))
-
-    @admin.display(description=_("Calls"), ordering="n_calls")
-    def call_count(self, obj):
-        return obj.n_calls
-
-
-class CallDocumentInline(PortalTabularInline):
-    model = CallDocument
-    extra = 0
-    fields = ["name", "hint", "required", "position"]
-
-
-@admin.register(Call)
-class CallAdmin(TranslationAdmin, PortalModelAdmin):
-    form = CallAdminForm
-    list_display = ["title", "program", "kind", "opens_at", "closes_at", "open_now", "n_apps"]
-    list_filter = ["program", "kind", "is_published"]
-    list_select_related = ["program"]
-    search_fields = ["title"]
-    prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["reviewers"]
-    inlines = [CallDocumentInline]
-    readonly_fields = ["counts_by_status"]
-
-    class Media:
-        css = {"all": ["css/programs-admin.css"]}
-
-    fieldsets = [
-        (None, {"fields": ["program", "title", "slug", "kind", "is_published"]}),
-        (_("Dates"), {"fields": ["opens_at", "closes_at", "dates_note"]}),
-        (_("Public page"), {"fields": ["description", "eligible_member_types"]}),
-        (_("Review"), {"fields": ["reviewers"]}),
-        (_("Applications"), {"fields": ["counts_by_status"]}),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n=Count("applications"))
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "reviewers":
-            from django.contrib.auth import get_user_model
-
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    @admin.display(description=_("Open now"), boolean=True)
-    def open_now(self, obj):
-        return obj.is_open()
-
-    @admin.display(description=_("Applications"), ordering="n")
-    def n_apps(self, obj):
-        url = reverse("admin:programs_application_changelist") + f"?call__id__exact={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, obj.n)
-
-    @admin.display(description=_("Applications by status"))
-    def counts_by_status(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        changelist = reverse("admin:programs_application_changelist")
-        rows = format_html_join(
-            "",
-            '<tr><th scope="row"><a href="{}">{}</a></th><td class="num">{}</td></tr>',
-            (
-                (
-                    f"{changelist}?call__id__exact={obj.pk}&status__exact={row['status']}",
-                    row["label"],
-                    row["count"],
-                )
-                for row in selectors.status_counts(obj)
-            ),
-        )
-        return format_html(
-            '<table class="wego-counts"><caption>{}</caption><tbody>{}</tbody></table>',
-            _("Applications to this call, by status"),
-            rows,
-        )
-
-
-# --- Applications ------------------------------------------------------------------------------
-
-
-class ApplicationResource(PortalResource):
-    """The CSV/XLSX export of the applications list (respects its filters and scope)."""
-
-    reference = fields.Field(column_name="reference")
-    call = fields.Field(column_name="call")
-    program = fields.Field(column_name="program")
-    organization = fields.Field(column_name="organization")
-    country = fields.Field(column_name="country")
-    region = fields.Field(column_name="region")
-    office = fields.Field(column_name="office")
-    status = fields.Field(column_name="status")
-    areas = fields.Field(column_name="areas")
-    title = fields.Field(column_name="title")
-    total_budget = fields.Field(column_name="total_budget")
-    cofunding_amount = fields.Field(column_name="cofunding_amount")
-    currency = fields.Field(column_name="currency")
-    reviews_completed = fields.Field(column_name="reviews_completed")
-    average_score = fields.Field(column_name="average_score")
-
-    class Meta:
-        model = Application
-        fields = [
-            "reference",
-            "call",
-            "program",
-            "kind",
-            "organization",
-            "country",
-            "region",
-            "office",
-            "status",
-            "submitted_at",
-            "status_changed_at",
-            "areas",
-            "title",
-            "total_budget",
-            "cofunding_amount",
-            "currency",
-            "reviews_completed",
-            "average_score",
-        ]
-        export_order = fields
-
-    def dehydrate_reference(self, obj):
-        return obj.reference
-
-    def dehydrate_call(self, obj):
-        return obj.call.title
-
-    def dehydrate_program(self, obj):
-        return obj.call.program.name
-
-    def dehydrate_organization(self, obj):
-        return obj.organization.name
-
-    def dehydrate_country(self, obj):
-        return obj.organization.country.code or ""
-
-    def dehydrate_region(self, obj):
-        return obj.organization.region
-
-    def dehydrate_office(self, obj):
-        return obj.organization.office.name if obj.organization.office else ""
-
-    def dehydrate_status(self, obj):
-        return obj.get_status_display()
-
-    def dehydrate_areas(self, obj):
-        return "; ".join(area.name for area in obj.areas.all())
-
-    def _project(self, obj, name):
-        if not obj.is_project_implementer:
-            return ""
-        value = getattr(obj.project, name)
-        return "" if value is None else value
-
-    def dehydrate_title(self, obj):
-        return obj.title
-
-    def dehydrate_total_budget(self, obj):
-        return self._project(obj, "total_budget")
-
-    def dehydrate_cofunding_amount(self, obj):
-        return self._project(obj, "cofunding_amount")
-
-    def dehydrate_currency(self, obj):
-        return self._project(obj, "currency")
-
-    def dehydrate_reviews_completed(self, obj):
-        return getattr(obj, "n_reviews_done", "")
-
-    def dehydrate_average_score(self, obj):
-        value = getattr(obj, "avg_score", None)
-        return "" if value is None else round(value, 1)
-
-
-class ReviewFilter(admin.SimpleListFilter):
-    title = _("review")
-    parameter_name = "reviews"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("mine", _("Assigned to me")),
-            ("mine_outstanding", _("My reviews to complete")),
-            ("unassigned", _("No reviewer yet")),
-            ("incomplete", _("Reviews outstanding")),
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "mine":
-            return queryset.filter(
-                pk__in=Review.objects.filter(reviewer=request.user).values("application_id")
-            )
-        if value == "mine_outstanding":
-            return queryset.filter(
-                pk__in=Review.objects.filter(
-                    reviewer=request.user, completed_at__isnull=True
-                ).values("application_id")
-            )
-        if value == "unassigned":
-            return queryset.exclude(pk__in=Review.objects.values("application_id"))
-        if value == "incomplete":
-            return queryset.filter(
-                pk__in=Review.objects.filter(completed_at__isnull=True).values("application_id")
-            )
-        return queryset
-
-
-class _PlanInline(PortalTabularInline):
-    """Plan rows (stakeholders, milestones): edited by those who decide, through services."""
-
-    extra = 0
-
-
-class StakeholderInline(_PlanInline):
-    model = Stakeholder
-    public_choices = ("organization",)  # partners come from every region
-    fields = ["organization", "role", "note"]
-    verbose_name_plural = _("Activator Plan: stakeholders")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organization":
-            from members.models import Organization
-
-            kwargs["queryset"] = Organization.objects.filter(status="active").order_by("sort_name")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class MilestoneInline(_PlanInline):
-    model = Milestone
-    fields = ["title", "kind", "due_on", "status", "completed_on", "note"]
-    verbose_name_plural = _("Activator Plan: milestones")
-
-
-class ReviewInline(PortalTabularInline):
-    """The reviews' scores, read-only (each reviewer scores through "Your review")."""
-
-    model = Review
-    extra = 0
-    can_delete = False
-    fields = [
-        "reviewer",
-        *[key for key, _label in CRITERIA],
-        "average_score",
-        "recommendation",
-        "completed_at",
-    ]
-    readonly_fields = fields
-    verbose_name_plural = _("Review scores (1 to 5)")
-    read_only = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reviewer")
-
-    @admin.display(description=_("Average"))
-    def average_score(self, obj):
-        return obj.average if obj.average is not None else "—"
-
-
-REFERENCE = re.compile(r"^\s*(?:SF|PI|AP)?-?0*(\d{1,9})\s*$", re.IGNORECASE)
+from ..templatetags.programs_tags import STATUS_TAGS
+from .application_parts import (
+    REFERENCE,
+    ApplicationResource,
+    MilestoneInline,
+    ReviewFilter,
+    ReviewInline,
+    StakeholderInline,
+)
+from .bulk_actions import ApplicationBulkActions
+from .catalogue import S
 
 
 @admin.register(Application)
-class ApplicationAdmin(PortalExportModelAdmin):
+class ApplicationAdmin(ApplicationBulkActions, PortalExportModelAdmin):
     resource_classes = [ApplicationResource]
     export_formats = [base_formats.CSV, base_formats.XLSX]
     change_form_template = "admin/programs/application/change_form.html"
@@ -812,113 +509,4 @@ class ApplicationAdmin(PortalExportModelAdmin):
                 "opts": self.model._meta,
                 "original": application,
             },
-        )
-
-    # -- bulk actions -------------------------------------------------------------------------
-
-    def _bulk_move(self, request, queryset, status, title):
-        applications = [
-            a
-            for a in queryset.select_related("organization", "call")
-            if status in workflow.staff_moves(a.kind, a.status)
-            and self.ask(request, "programs.decide_application", a)
-        ]
-        form = self.confirmation_form(request, TransitionForm, target=status)
-        # Each application's own status travels in expected_status_<pk> (bulk_move.html).
-        del form.fields[EXPECTED_STATUS]
-        if status == S.DECLINED:
-            form.fields["note"].label = _("Reason, shown to each city")
-        if form.is_bound and form.is_valid():
-            done = 0
-            for application in applications:
-                try:
-                    with transaction.atomic():
-                        services.application_staff_move(
-                            application=application,
-                            to_status=status,
-                            by=request.user,
-                            note=form.cleaned_data["note"],
-                            # The status listed on the confirmation page.
-                            expected_status=request.POST.get(
-                                f"{EXPECTED_STATUS}_{application.pk}", ""
-                            )
-                            or None,
-                        )
-                        if form.cleaned_data["internal_note"]:
-                            services.message_send_from_staff(
-                                application=application,
-                                author=request.user,
-                                body=form.cleaned_data["internal_note"],
-                                visibility=MessageVisibility.INTERNAL,
-                            )
-                except ProgramError as exc:
-                    self.message_user(request, f"{application.reference}: {exc}", messages.ERROR)
-                else:
-                    done += 1
-            self.message_user(
-                request,
-                ngettext(
-                    "%(n)d application is now “%(status)s”.",
-                    "%(n)d applications are now “%(status)s”.",
-                    done,
-                )
-                % {"n": done, "status": S(status).label},
-                messages.SUCCESS,
-            )
-            return None
-        return self.confirmation_page(
-            request,
-            template="admin/programs/application/bulk_move.html",
-            title=title,
-            applications=applications,
-            target=S(status).label,
-            form=form,
-        )
-
-    @admin.action(
-        description=_("Start the review of the selected applications"), permissions=["decide"]
-    )
-    def start_review(self, request, queryset):
-        return self._bulk_move(
-            request, queryset, S.UNDER_REVIEW, _("Start the review of these applications?")
-        )
-
-    @admin.action(description=_("Decline the selected applications"), permissions=["decide"])
-    def decline(self, request, queryset):
-        return self._bulk_move(request, queryset, S.DECLINED, _("Decline these applications?"))
-
-    @admin.action(
-        description=_("Assign a reviewer to the selected applications"), permissions=["assign"]
-    )
-    def assign_reviewer(self, request, queryset):
-        applications = [
-            a
-            for a in queryset.select_related("organization", "call")
-            if a.status != S.DRAFT and self.ask(request, "programs.assign_reviewers", a)
-        ]
-        form = self.confirmation_form(request, AssignReviewerForm)
-        if form.is_bound and form.is_valid():
-            for application in applications:
-                services.review_assign(
-                    application=application,
-                    reviewer=form.cleaned_data["reviewer"],
-                    assigned_by=request.user,
-                )
-            self.message_user(
-                request,
-                ngettext(
-                    "%(who)s is assigned to %(n)d application.",
-                    "%(who)s is assigned to %(n)d applications.",
-                    len(applications),
-                )
-                % {"who": form.cleaned_data["reviewer"], "n": len(applications)},
-                messages.SUCCESS,
-            )
-            return None
-        return self.confirmation_page(
-            request,
-            template="admin/programs/application/bulk_move.html",
-            title=_("Assign a reviewer"),
-            applications=applications,
-            form=form,
         )
