@@ -84,3 +84,20 @@ class PagePagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+def document_page_not_found(result, generator, request, public):
+    """drf-spectacular hook: every paginated list documents its 404 for a cursor or page
+    number that is not one it gave (REST framework's paginators answer those with 404)."""
+    response = {
+        "description": "No such page: the `cursor` or `page` is not one this list gave.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+            if names & {"cursor", "page"}:
+                operation.setdefault("responses", {}).setdefault("404", response)
+    return result

@@ -577,6 +577,10 @@ SPECTACULAR_SETTINGS = {
         "MessageKindEnum": "programs.enums.MessageKind",
         "EntryStatusEnum": "awards.enums.EntryStatus",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wego_portal.api_tools.document_page_not_found",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
