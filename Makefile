@@ -59,8 +59,9 @@ BANDIT_TARGETS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)) wego_port
 DEFAULT_TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/wego
 TEST_DATABASE_URL = $(or $(DATABASE_URL),$(shell $(PY) -c "import psycopg; psycopg.connect('$(DEFAULT_TEST_DATABASE_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=2).close(); print('$(DEFAULT_TEST_DATABASE_URL)')" 2>/dev/null))
 
-# The floor of the test suite's line coverage of the apps (make test fails below it).
-COVERAGE_FLOOR ?= 90
+# The floor of the test suite's line coverage of the apps (make test fails below it): what the
+# whole suite reaches on PostgreSQL + Redis (94.8% when it was set), rounded down.
+COVERAGE_FLOOR ?= 94
 
 test: venv catalogues ## Run ruff, bandit, mypy and the whole test suite with coverage (PostgreSQL when reachable, else SQLite)
 	$(BIN)/ruff check .
