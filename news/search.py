@@ -19,7 +19,5 @@ def news_source() -> Source:
         queryset=_public,
         fields=(("title", "A"), ("summary", "B"), ("body", "C")),
         name_field="title",
-        title=lambda o: o.title,
         summary=lambda o: f"{date_filter(o.published_at, o.date_format)} · {o.summary}",
-        url=lambda o: o.get_absolute_url(),
     )

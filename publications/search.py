@@ -16,7 +16,5 @@ def publications_source() -> Source:
         queryset=_public,
         fields=(("title", "A"), ("summary", "B")),
         name_field="title",
-        title=lambda o: o.title,
         summary=lambda o: f"{o.get_kind_display()} · {o.year} · {o.summary}",
-        url=lambda o: o.get_absolute_url(),
     )

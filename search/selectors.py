@@ -140,9 +140,9 @@ class Group:
 def hits(source: Source, rows, query: str) -> list[Hit]:
     return [
         Hit(
-            title=highlight(source.title(row), query),
+            title=highlight(source.title_of(row), query),
             summary=highlight(source.summary(row), query, length=SUMMARY_LENGTH),
-            url=source.url(row),
+            url=source.url_of(row),
             kind=str(source.label),
         )
         for row in rows

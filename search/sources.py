@@ -24,11 +24,18 @@ class Source:
     fields: tuple[tuple[str, str], ...]
     #: The name or title, matched by trigram similarity on PostgreSQL (typos).
     name_field: str
-    title: Callable[[object], str]
     summary: Callable[[object], str]
-    url: Callable[[object], str]
+    #: The result's address; by default its ``get_absolute_url()``.
+    url: Callable[[object], str] | None = None
     #: A search of its own instead of the generic one (the member directory's).
     custom_search: Callable[[QuerySet, str], QuerySet] | None = None
+
+    def title_of(self, obj) -> str:
+        """The result's title: its name or title (``name_field``)."""
+        return getattr(obj, self.name_field)
+
+    def url_of(self, obj) -> str:
+        return self.url(obj) if self.url else obj.get_absolute_url()
 
 
 SOURCES: dict[str, Source] = {}
@@ -132,9 +139,7 @@ def register_portal_sources() -> None:
             queryset=_members,
             fields=(("name", "A"), ("city", "B"), ("description", "C")),
             name_field="name",
-            title=lambda o: o.name,
             summary=_member_summary,
-            url=lambda o: o.get_absolute_url(),
             custom_search=_member_search,
         )
     )
@@ -151,9 +156,7 @@ def register_portal_sources() -> None:
                 ("description", "C"),
             ),
             name_field="title",
-            title=lambda o: o.title,
             summary=lambda o: f"{o.date_display} · {o.summary or o.theme}".strip(" ·"),
-            url=lambda o: o.get_absolute_url(),
         )
     )
     register(
@@ -163,9 +166,7 @@ def register_portal_sources() -> None:
             queryset=_programs,
             fields=(("name", "A"), ("summary", "B"), ("description", "C")),
             name_field="name",
-            title=lambda o: o.name,
             summary=lambda o: o.summary,
-            url=lambda o: o.get_absolute_url(),
         )
     )
     register(
@@ -175,9 +176,7 @@ def register_portal_sources() -> None:
             queryset=_calls,
             fields=(("title", "A"), ("description", "C")),
             name_field="title",
-            title=lambda o: o.title,
             summary=lambda o: o.program.name,
-            url=lambda o: o.get_absolute_url(),
         )
     )
     register(
@@ -187,9 +186,7 @@ def register_portal_sources() -> None:
             queryset=_winners,
             fields=(("project_title", "A"), ("entrant_name", "A"), ("summary", "B")),
             name_field="project_title",
-            title=lambda o: o.project_title,
             summary=lambda o: f"{o.entrant_name} · {o.edition.title}",
-            url=lambda o: o.get_absolute_url(),
         )
     )
     register(
@@ -199,9 +196,7 @@ def register_portal_sources() -> None:
             queryset=_projects,
             fields=(("title", "A"), ("summary", "B"), ("problem", "C"), ("solution", "C")),
             name_field="title",
-            title=lambda o: o.title,
             summary=lambda o: o.summary,
-            url=lambda o: o.get_absolute_url(),
         )
     )
     register(
@@ -211,9 +206,7 @@ def register_portal_sources() -> None:
             queryset=_initiatives,
             fields=(("title", "A"), ("summary", "B"), ("outcomes", "C")),
             name_field="title",
-            title=lambda o: o.title,
             summary=lambda o: o.summary,
-            url=lambda o: o.get_absolute_url(),
         )
     )
     register(
@@ -223,9 +216,7 @@ def register_portal_sources() -> None:
             queryset=_suppliers,
             fields=(("name", "A"), ("description", "B"), ("products", "C")),
             name_field="name",
-            title=lambda o: o.name,
             summary=lambda o: o.description,
-            url=lambda o: o.get_absolute_url(),
         )
     )
     register(
@@ -235,7 +226,6 @@ def register_portal_sources() -> None:
             queryset=_materials,
             fields=(("title", "A"), ("description", "B")),
             name_field="title",
-            title=lambda o: o.title,
             summary=lambda o: o.description,
             url=_material_url,
         )
