@@ -5,9 +5,7 @@ what the public sees and how lists sort live in one place.
 """
 
 import datetime
-import hashlib
 
-from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -25,7 +23,7 @@ from django.utils import timezone
 from members.enums import Region
 from members.rules import is_secretariat
 from wego_portal.caching import CacheVersion
-from wego_portal.facets import choice_items, country_items, grouped_counts, year_items
+from wego_portal.facets import cached_grouped_counts, choice_items, country_items, year_items
 
 from .enums import (
     ACTIVE_REGISTRATION,
@@ -118,18 +116,19 @@ FACETS = {
 FACETS_CACHE_SECONDS = 60
 
 
-def event_facets(queryset: QuerySet[Event], *, cache_key: str = "") -> dict:
+def event_facets(queryset: QuerySet[Event], *, cache_key: str) -> dict:
     """The number of results and the counts per filter value within them: one grouped query
     (``grouped_counts``), cached per filter combination (``cache_key``) until an event changes
     or a minute passes."""
-    digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
-    key = f"events:facets:{events_list_version()}:{digest}"
-    cached = cache.get(key) if cache_key else None
-    total, counts = (
-        cached if cached is not None else grouped_counts(queryset, FACETS, distinct=True)
+    total, counts = cached_grouped_counts(
+        queryset,
+        FACETS,
+        cache_key=cache_key,
+        prefix="events",
+        version=events_list_version(),
+        timeout=FACETS_CACHE_SECONDS,
+        distinct=True,
     )
-    if cache_key and cached is None:
-        cache.set(key, (total, counts), FACETS_CACHE_SECONDS)
     return {
         "total": total,
         "kind": choice_items(EventKind.choices, counts["kind"]),

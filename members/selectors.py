@@ -1,17 +1,14 @@
 """Reads that span relations: the directory, profiles, overviews. Views and the API share them."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django_countries import countries
 
 from wego_portal.caching import CacheVersion
-from wego_portal.facets import choice_items, country_items, grouped_counts, year_items
+from wego_portal.facets import cached_grouped_counts, choice_items, country_items, year_items
 
 from .enums import MemberType, OrganizationStatus, Region, Relationship
 from .models import Office, Organization, OrganizationUser, fold
@@ -108,23 +105,20 @@ directory_version = DIRECTORY_VERSION.current
 bump_directory_version = DIRECTORY_VERSION.bump
 
 
-def _facet_counts(queryset: QuerySet[Organization]) -> tuple[int, dict[str, dict]]:
-    """The total and the counts per value of every facet, in ONE query over the results."""
-    return grouped_counts(queryset.annotate(joined_year=ExtractYear("joined_on")), FACET_COLUMNS)
-
-
 def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dict:
     """The result count and the counts per filter value within the current results.
 
     One aggregate query (cached per filter combination until an organization changes) plus
     one for the office names.
     """
-    digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
-    key = f"members:facets:{directory_version()}:{digest}"
-    cached = cache.get(key)
-    total, counts = cached if cached is not None else _facet_counts(queryset)
-    if cached is None:
-        cache.set(key, (total, counts), FACETS_CACHE_SECONDS)
+    total, counts = cached_grouped_counts(
+        queryset.annotate(joined_year=ExtractYear("joined_on")),
+        FACET_COLUMNS,
+        cache_key=cache_key,
+        prefix="members",
+        version=directory_version(),
+        timeout=FACETS_CACHE_SECONDS,
+    )
     offices = Office.objects.values_list("id", "slug", "name")
     return {
         "total": total,

@@ -12,8 +12,10 @@ which renders each group with ``includes/facet_group.html`` and the active filte
     context = {"page": page, **facet_context(request, facets, ["q", "region", "country"])}
 """
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
@@ -95,6 +97,28 @@ def value_counts(queryset: QuerySet, field: str, *, distinct: bool = False) -> d
     left out). ``distinct`` counts rows once when joins repeat them."""
     rows = queryset.order_by().values(field).annotate(n=Count("id", distinct=distinct)).order_by()
     return {row[field]: row["n"] for row in rows if row[field] not in (None, "")}
+
+
+def cached_grouped_counts(
+    queryset: QuerySet,
+    columns: Mapping[str, str],
+    *,
+    cache_key: str,
+    prefix: str,
+    version: int,
+    timeout: int,
+    distinct: bool = False,
+) -> tuple[int, dict[str, dict]]:
+    """``grouped_counts`` kept in the shared cache per filter combination (``cache_key``, e.g.
+    the list's sorted query string) and data ``version``, for ``timeout`` seconds."""
+    digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
+    key = f"{prefix}:facets:{version}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    counted = grouped_counts(queryset, columns, distinct=distinct)
+    cache.set(key, counted, timeout)
+    return counted
 
 
 def choice_items(choices: Iterable[tuple], counts: Mapping) -> Facet:
