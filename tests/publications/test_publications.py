@@ -36,6 +36,18 @@ def test_the_library_lists_published_documents_and_filters(client):
     assert client.get("/publications/", {"kind": "\x00", "year": "²"}).status_code == 200
 
 
+def test_an_empty_library_says_why_instead_of_offering_filters(client):
+    PublicationFactory(title="Hidden draft", is_published=False)
+
+    empty = client.get("/publications/").content.decode()
+    filtered = client.get("/publications/", {"kind": "slides"}).content.decode()
+
+    assert "The library has no documents yet." in empty
+    assert 'class="filter"' not in empty
+    assert "No publication matches these filters." in filtered  # a filter that finds nothing
+    assert 'class="filter"' in filtered
+
+
 def test_a_download_is_a_counted_pdf_attachment(client):
     publication = PublicationFactory(slug="masterplan")
 
