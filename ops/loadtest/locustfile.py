@@ -20,7 +20,6 @@ import itertools
 import os
 import random
 import re
-from http.cookiejar import DefaultCookiePolicy
 
 from locust import HttpUser, between, task
 
@@ -86,12 +85,11 @@ def csrf_token(html: str) -> str:
 class PortalUser(HttpUser):
     abstract = True
 
-    def on_start(self) -> None:
-        # The cluster speaks plain HTTP behind HAProxy (TLS ends in front of it in production):
-        # send the portal's "Secure" cookies over it all the same.
-        self.client.cookies.set_policy(
-            DefaultCookiePolicy(secure_protocols=("https", "wss", "http"))
-        )
+    def plain_http_cookies(self) -> None:
+        """The cluster speaks plain HTTP behind HAProxy (TLS ends in front of it in production):
+        keep sending the portal's "Secure" cookies over it."""
+        for cookie in self.client.cookies:
+            cookie.secure = False
 
     def page(self, path: str, name: str, params: dict | None = None) -> str:
         """GET ``path``; anything but a 200 (a redirect included) counts as a failure."""
@@ -101,7 +99,8 @@ class PortalUser(HttpUser):
             if response.status_code != 200:
                 response.failure(f"{response.status_code} for {path}")
                 return ""
-            return response.text
+        self.plain_http_cookies()
+        return response.text
 
     def follow(self, kind: str, html: str, name: str) -> None:
         """Open one of the details linked from a list just read (if it listed any)."""
@@ -120,6 +119,7 @@ class PortalUser(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in of {email} answered {response.status_code}")
+        self.plain_http_cookies()
 
 
 class Visitor(PortalUser):
@@ -196,7 +196,6 @@ class Member(PortalUser):
     numbers = itertools.count()
 
     def on_start(self) -> None:
-        super().on_start()
         self.sign_in(member_email(next(self.numbers) % ACCOUNTS))
 
     @task(5)
@@ -230,7 +229,6 @@ class Staff(PortalUser):
     numbers = itertools.count()
 
     def on_start(self) -> None:
-        super().on_start()
         self.sign_in(staff_email(next(self.numbers) % ACCOUNTS))
 
     @task(4)

@@ -51,13 +51,9 @@ class Response:
     def failure(self, message):
         requests.append({"failure": message})
 
-class Cookies:
-    def set_policy(self, policy):
-        self.policy = policy
-
 class Recorder:
     def __init__(self, user):
-        self.user, self.cookies = user, Cookies()
+        self.user, self.cookies = user, []
     def get(self, path, params=None, name=None, **kwargs):
         requests.append({"user": self.user, "method": "GET", "path": path, "params": params, "name": name})
         return Response(200, pages.get(path, '<input name="csrfmiddlewaretoken" value="t">'))
