@@ -193,7 +193,7 @@ class IssueAdmin(TranslationAdmin, PortalModelAdmin):
         view = self.admin_site.admin_view
         return [
             path(
-                "<int:object_id>/preview/<str:language>/<str:fmt>/",
+                "<int:object_id>/preview/",
                 view(self.preview_view),
                 name="newsletter_issue_preview",
             ),
@@ -218,10 +218,11 @@ class IssueAdmin(TranslationAdmin, PortalModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def preview_view(
-        self, request: HttpRequest, object_id: int, language: str, fmt: str
-    ) -> HttpResponse:
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The issue as a subscriber would read it: ``?language=ko&format=html`` (or text)."""
         issue = self.object_or_404(request, object_id, "view")
+        language = request.GET.get("language", settings.LANGUAGE_CODE)
+        fmt = request.GET.get("format", "html")
         if language not in dict(settings.LANGUAGES) or fmt not in ("html", "text"):
             raise Http404
         rendered = services.render_issue(issue, language=language)

@@ -223,11 +223,13 @@ def test_enqueueing_a_batch_takes_a_constant_number_of_queries(
     issue.refresh_from_db()
     renderings = services.issues._Renderings(issue)
     renderings.get("en"), renderings.get("ko")
-    with django_capture_on_commit_callbacks(execute=False):
-        with CaptureQueriesContext(connection) as queries:
-            services.issue_enqueue(
-                issue=issue, topic_ids=[topics["news"].pk], batch_size=batch, renderings=renderings
-            )
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        services.issue_enqueue(
+            issue=issue, topic_ids=[topics["news"].pk], batch_size=batch, renderings=renderings
+        )
     # subscribers, existing rows, insert, new ids (+ savepoint and content type lookups)
     assert len(queries) == 6, [q["sql"][:80] for q in queries]
 
