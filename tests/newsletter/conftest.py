@@ -5,7 +5,6 @@ from newsletter.models import Topic
 from tests.factories.accounts import UserFactory
 from tests.factories.members import OfficeFactory
 
-
 TOPICS = {"news": "News", "events": "Events", "calls": "Calls for applications", "awards": "Awards"}
 
 
