@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "search",
     "news",
     "publications",
+    "newsletter",
     "django_prose_editor",
     "wego_portal",
 ]
@@ -235,6 +236,7 @@ ACCOUNT_RATE_LIMITS = {
     "join": env.str("RATE_LIMIT_JOIN", default="5/h/ip,2/d/key"),
     "event_registration": env.str("RATE_LIMIT_EVENT_REGISTRATION", default="10/h/ip,3/h/key"),
     "inquiry": env.str("RATE_LIMIT_INQUIRY", default="10/h/ip,5/h/key"),
+    "newsletter": env.str("RATE_LIMIT_NEWSLETTER", default="10/h/ip,3/h/key"),
     "invite_colleague": env.str("RATE_LIMIT_INVITE", default="30/h/user,3/d/key"),
 }
 # Sign-up is closed: a password reset for an unknown address sends nothing (allauth would
@@ -519,6 +521,13 @@ PRIVACY_EXPORT_LINK_DAYS = env.int("PRIVACY_EXPORT_LINK_DAYS", default=7)
 PRIVACY_ERASURE_GRACE_DAYS = env.int("PRIVACY_ERASURE_GRACE_DAYS", default=14)
 # The version of each consent text people agree to; raise it when the text changes.
 PRIVACY_CONSENT_TEXT_VERSIONS = {"share_with_host": "1", "newsletter": "1"}
+
+# --- Newsletter ---------------------------------------------------------------------------------
+# Days a confirmation link (double opt-in) stays valid; permanent refusals (SMTP 5xx) in a row
+# after which an address is marked as bouncing; an optional mailbox for List-Unsubscribe.
+NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
+NEWSLETTER_BOUNCE_LIMIT = env.int("NEWSLETTER_BOUNCE_LIMIT", default=3)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
 # django-auditlog: changes stored as JSON (from → to per field); no IP addresses. The actor's
 # e-mail copied onto entries is cleared when that account is erased.
 AUDITLOG_STORE_JSON_CHANGES = True
