@@ -134,6 +134,8 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
+            # The back office's list, newest first, a page at a time.
+            models.Index(fields=["-created_at", "-id"], name="notif_created_idx"),
             # The inbox (newest first) and the header's unread count.
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created_idx"),
             models.Index(

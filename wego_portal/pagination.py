@@ -48,7 +48,7 @@ def _flatten(tree: dict, prefix: str = ""):
 
 
 #: Below this many rows (PostgreSQL's estimate) an unfiltered list is counted exactly.
-ESTIMATE_COUNT_ABOVE = 50_000
+ESTIMATE_COUNT_ABOVE = 20_000
 
 
 def estimated_rows(queryset) -> int | None:

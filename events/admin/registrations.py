@@ -1,6 +1,7 @@
 """Registrations in the back office."""
 
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,20 +21,24 @@ from .filters import _status_tag
 
 
 class RegistrationEventFilter(admin.SimpleListFilter):
-    """Events that have registrations (the list of all events would be long)."""
+    """The latest events that have registrations, and the chosen one (the list of every event
+    would be long, and a DISTINCT over every registration slow)."""
 
     title = _("event")
     parameter_name = "event"
+    shown = 50
 
     def lookups(self, request, model_admin):
-        events = (
-            selectors.events_for_staff(request.user)
-            .filter(registrations__isnull=False)
-            .distinct()
-            .order_by("-sort_at")
-            .values_list("pk", "title")
+        events = selectors.events_for_staff(request.user)
+        latest = list(
+            events.filter(Exists(EventRegistration.objects.filter(event=OuterRef("pk"))))
+            .order_by("-sort_at", "-pk")
+            .values_list("pk", "title")[: self.shown]
         )
-        return [(str(pk), title) for pk, title in events]
+        chosen = self.value()
+        if chosen and chosen.isdecimal() and int(chosen) not in {pk for pk, _t in latest}:
+            latest += list(events.filter(pk=int(chosen)).values_list("pk", "title"))
+        return [(str(pk), title) for pk, title in latest]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdecimal():
@@ -74,6 +79,7 @@ class EventRegistrationAdmin(PortalModelAdmin):
     fields = readonly_fields
     actions = ["cancel_registrations", "export_csv", "export_xlsx"]
     list_per_page = 100
+    show_full_result_count = False  # one count of the list, not a second of the whole table
 
     def scope_queryset(self, request, queryset):
         return selectors.registrations_for_staff(request.user, queryset)

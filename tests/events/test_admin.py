@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
 from django.urls import reverse
 
 from events.enums import RegistrationStatus
@@ -129,7 +130,8 @@ def test_changelist_query_count_is_constant(admin_client, django_assert_num_quer
     admin_client.get(CHANGELIST)
 
     # the same whatever the number of events: counts and places come with the page query
-    with django_assert_num_queries(7):
+    # (PostgreSQL first reads the table's estimated size: a small table is then counted)
+    with django_assert_num_queries(8 if connection.vendor == "postgresql" else 7):
         admin_client.get(CHANGELIST)
 
 

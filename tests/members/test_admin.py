@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from members.enums import ApplicationStatus, OrganizationStatus
@@ -221,5 +222,6 @@ def test_admin_changelist_query_count_is_constant(
     client.force_login(staff_user)
     client.get(CHANGELIST)  # warm the session
 
-    with django_assert_num_queries(6):
+    # (PostgreSQL first reads the table's estimated size: a small table is then counted)
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 6):
         client.get(CHANGELIST)

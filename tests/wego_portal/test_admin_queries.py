@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories.accounts import UserFactory
 from tests.factories.awards import EntryFactory
@@ -11,6 +12,8 @@ from tests.factories.catalog import ProjectFactory
 from tests.factories.events import EventRegistrationFactory
 from tests.factories.health import InitiativeFactory, InquiryFactory, SupplierFactory
 from tests.factories.members import OrganizationFactory
+from tests.factories.notifications import NotificationFactory
+from tests.factories.programs import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +27,20 @@ ROWS = {
     "health_supplier": lambda: SupplierFactory(organization=OrganizationFactory()),
     "awards_entry": lambda: EntryFactory(organization=OrganizationFactory(), submitted=True),
     "events_eventregistration": lambda: EventRegistrationFactory(),
+    "programs_application": lambda: ApplicationFactory(
+        status="submitted", submitted_at=timezone.now()
+    ),
+    "notifications_notification": lambda: NotificationFactory(),
+    "members_organization": lambda: OrganizationFactory(),
 }
+
+#: The four biggest back-office lists (applications, registrations, the outbox, organizations).
+BIG_LISTS = [
+    "programs_application",
+    "events_eventregistration",
+    "notifications_notification",
+    "members_organization",
+]
 
 
 def _queries(client, url: str) -> tuple[int, int]:
@@ -48,6 +64,54 @@ def test_changelist_query_count_does_not_grow_with_rows(client, name):
 
     assert five == one + 4
     assert many == few
+
+
+@pytest.mark.parametrize("name", BIG_LISTS)
+def test_a_big_list_costs_the_same_for_3_rows_and_30(client, name):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse(f"admin:{name}_changelist")
+    for _ in range(3):
+        ROWS[name]()
+    client.get(url)
+    few, three = _queries(client, url)
+    for _ in range(27):
+        ROWS[name]()
+
+    many, thirty = _queries(client, url)
+
+    assert thirty == three + 27
+    assert many == few
+    assert few <= 9  # session, user, the filters' choices, the count, the page
+
+
+def test_the_registrations_event_filter_offers_the_latest_events_and_the_chosen_one(client):
+    from events.admin.registrations import RegistrationEventFilter
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    first = EventRegistrationFactory().event
+    later = [EventRegistrationFactory().event for _ in range(3)]
+    url = reverse("admin:events_eventregistration_changelist")
+    original = RegistrationEventFilter.shown
+    RegistrationEventFilter.shown = 2
+    try:
+        offered = _event_choices(client.get(url))
+        chosen = _event_choices(client.get(url, {"event": first.pk}))
+    finally:
+        RegistrationEventFilter.shown = original
+
+    assert len(offered) == 2
+    assert str(first.pk) not in offered
+    assert str(first.pk) in chosen
+    assert {str(e.pk) for e in later} >= set(offered)
+
+
+def _event_choices(response) -> set[str]:
+    from events.admin.registrations import RegistrationEventFilter
+
+    spec = next(
+        f for f in response.context["cl"].filter_specs if isinstance(f, RegistrationEventFilter)
+    )
+    return {value for value, _title in spec.lookup_choices}
 
 
 def test_an_unfiltered_big_list_shows_the_planners_estimate_and_a_filtered_one_counts(
