@@ -37,7 +37,7 @@ class PersonalTokenAuthentication(TokenAuthentication):
 class PersonalTokenScheme(KnoxTokenScheme):
     """The OpenAPI schema describes ``PersonalTokenAuthentication`` as knox's token scheme."""
 
-    target_class = PersonalTokenAuthentication
+    target_class = PersonalTokenAuthentication  # type: ignore[assignment]  # drf-spectacular takes the class or its dotted path
 
 
 class StandardCursorPagination(CursorPagination):

@@ -1,6 +1,8 @@
 """The back office's side of moderation: the queue filter, the status tag and the "publish" /
 "return with a note" actions, for any ``ModelAdmin`` of a ``Moderated`` model."""
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,9 @@ class ModerationAdminMixin:
     (``ngettext_lazy`` with ``%(n)d``). Both actions need ``moderation.permission`` on every
     selected row and call the moderation services, which check it again.
     """
+
+    #: ModelAdmin's, which this mixin is combined with (declared for the type checker only).
+    message_user: Callable[..., None]
 
     moderation: Moderation
     published_message = ngettext_lazy(
