@@ -46,7 +46,7 @@ class StandardCursorPagination(CursorPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
-    ordering = ("sort_name", "id")
+    ordering: tuple[str, ...] = ("sort_name", "id")
 
 
 class SlidingWindowCounterMixin:

@@ -90,14 +90,14 @@ class ModerationAdminMixin:
         "published_at",
     )
     #: The "Record" fieldset's fields.
-    moderation_record_fields = [
+    moderation_record_fields = (
         "created_by",
         "submitted_at",
         "submitted_by",
         "decided_at",
         "decided_by",
         "published_at",
-    ]
+    )
 
     def has_moderate_permission(self, request, obj=None):
         return self.ask(request, self.moderation.permission, obj)
