@@ -49,6 +49,7 @@ run: venv catalogues ## Run the portal on http://127.0.0.1:$(PORT) (SQLite, eage
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_wego_data
+	$(PY) manage.py load_wego_library
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

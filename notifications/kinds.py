@@ -20,6 +20,7 @@ Templates are looked up by the kind's template base name (the key unless given):
 otherwise).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -40,6 +41,9 @@ class NotificationKind:
     staff_only: bool = False
     # Template base name; defaults to the key.
     template: str = ""
+    # Sent to bare addresses that manage their choice on a page of their own (the newsletter):
+    # not listed among an account's notification preferences.
+    own_preferences: bool = False
 
     @property
     def template_base(self) -> str:
@@ -80,6 +84,23 @@ def register(kind: NotificationKind) -> NotificationKind:
     return kind
 
 
+#: What a kind's app wants to hear from delivery: ``listener(sent=[rows], failed=[(row, exc)])``.
+_delivery_listeners: dict[str, Callable[..., None]] = {}
+
+
+def listen_to_delivery(key: str, listener: Callable[..., None]) -> None:
+    """Have ``listener`` called after each delivery batch with the rows of kind ``key`` that
+    were accepted (``sent``) and refused for good (``failed``, each with its exception).
+
+    The outbox stays ignorant of the apps: the newsletter counts bounces this way.
+    """
+    _delivery_listeners[key] = listener
+
+
+def delivery_listener(key: str) -> Callable[..., None] | None:
+    return _delivery_listeners.get(key)
+
+
 def unregister(key: str) -> None:
     """Remove a kind (for tests that register throw-away kinds)."""
     _registry.pop(key, None)
@@ -103,4 +124,8 @@ def all_kinds() -> list[NotificationKind]:
 def kinds_visible_to(user) -> list[NotificationKind]:
     """The kinds listed on ``user``'s preferences page (mandatory ones included)."""
     is_staff = bool(getattr(user, "is_staff", False))
-    return [kind for kind in all_kinds() if is_staff or not kind.staff_only]
+    return [
+        kind
+        for kind in all_kinds()
+        if (is_staff or not kind.staff_only) and not kind.own_preferences
+    ]

@@ -64,6 +64,13 @@ class Notification(models.Model):
     body_text = models.TextField(_("plain-text body"))
     body_html = models.TextField(_("HTML body"))
     message = models.CharField(_("notice"), max_length=300)
+    headers = models.JSONField(
+        _("extra e-mail headers"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Headers added to this e-mail, e.g. the newsletter's List-Unsubscribe links."),
+    )
     url = models.CharField(_("link"), max_length=500, blank=True)
 
     email = models.BooleanField(

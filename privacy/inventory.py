@@ -87,7 +87,7 @@ PERSONAL: tuple[Entry, ...] = (
     ),
     Entry(
         "notifications.Notification",
-        ("to_email", "body_text", "body_html", "message", "last_error", "context"),
+        ("to_email", "body_text", "body_html", "message", "last_error", "context", "headers"),
         _("Sending notices and e-mails, and proving they were sent."),
         _("Bodies removed 180 days after sending; deleted with the account."),
         _("the recipient; the Secretariat"),
@@ -214,6 +214,15 @@ PERSONAL: tuple[Entry, ...] = (
         _("Registering a person for an event, confirming their place, reminding them."),
         _("One year after the event ended, then removed (event_registrations)."),
         _("the person; the Secretariat and the event's office"),
+    ),
+    Entry(
+        "newsletter.Subscriber",
+        ("email", "user", "language", "topics", "confirmed_at", "unsubscribed_at", "bounced_at"),
+        _(
+            "Sending the newsletter the person subscribed to, in their language and on their topics."
+        ),
+        _("Until the person unsubscribes or asks for erasure; deleted with the account."),
+        SECRETARIAT,
     ),
     Entry(
         "events.Speaker",
@@ -393,6 +402,8 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "catalog.ProjectImage": (("image", "thumbnail"), "pictures of a city's project"),
     "news.Category": (("name",), "WeGO's news categories"),
+    "newsletter.Topic": (("name",), "the newsletter's topics"),
+    "newsletter.Issue": (("subject", "intro"), "the newsletter WeGO sends"),
     "publications.Publication": (("title", "summary", "file", "cover"), "WeGO's library"),
     "news.Article": (
         ("title", "summary", "body", "lead_image", "lead_image_alt", "moderation_note"),

@@ -22,14 +22,14 @@ def library(request: HttpRequest) -> HttpResponse:
     facets["language"] = [
         {"value": code, "label": name, "count": ""} for code, name in settings.LANGUAGES
     ]
+    annual_reports = selectors.generated_annual_reports(chosen)
     return render(
         request,
         "publications/library.html",
         {
             "page": page,
-            "annual_reports": selectors.generated_annual_reports(chosen)
-            if page.number == 1
-            else [],
+            "total": page.paginator.count + len(annual_reports),
+            "annual_reports": annual_reports if page.number == 1 else [],
             "facets": facets,
             "selected": {key: value for key, value in chosen.items() if value},
             "selected_values": {key: [value] if value else [] for key, value in chosen.items()},

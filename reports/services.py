@@ -164,3 +164,33 @@ def render_document(html: str):
     return HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render(
         stylesheets=[CSS(filename=str(stylesheet))]
     )
+
+
+def report_run_load(*, year: int, language: str) -> ReportRun:
+    """The data set's annual report of ``year`` in ``language``, generated here and published
+    when none is published yet (the loader's path: no officer asks, no worker is needed).
+
+    Idempotent: an already published run of that year and language is returned untouched.
+    Side effects: creates a run, writes its PDF (``report_run_generate``) and publishes it; a
+    run that fails to render stays failed and unpublished, with the error as its message.
+    """
+    published = ReportRun.objects.filter(
+        year=year, language=language, state=RunState.DONE, published_at__isnull=False
+    ).first()
+    if published is not None:
+        return published
+    # The loader's own earlier run (nobody requested it) is taken up again rather than piling
+    # up failed runs on a machine that cannot lay out PDFs.
+    run = ReportRun.objects.filter(
+        year=year, language=language, requested_by=None, published_at__isnull=True
+    ).first() or ReportRun(year=year, language=language)
+    if run.state == RunState.FAILED:
+        run.state, run.progress = RunState.QUEUED, 0
+    run.message = ""
+    run.save()
+    run = report_run_generate(run=run)
+    if run.state == RunState.DONE:
+        run.published_at = timezone.now()
+        run.save(update_fields=["published_at"])
+        transaction.on_commit(_forget_published_reports)
+    return run

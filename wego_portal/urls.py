@@ -89,6 +89,7 @@ urlpatterns += i18n_patterns(
     path("", include("privacy.urls")),
     path("", include("governance.urls")),
     path("", include("search.urls")),
+    path("", include("newsletter.urls")),
     prefix_default_language=False,
 )
 

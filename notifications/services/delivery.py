@@ -20,7 +20,7 @@ from wego_portal.observability.request_id import current_request_id
 
 from ..context import StaleContext, load, objects_cache
 from ..enums import NotificationState
-from ..kinds import get_kind
+from ..kinds import delivery_listener, get_kind
 from ..models import Notification
 from ..rendering import render_notification
 from .creating import (
@@ -228,7 +228,8 @@ def render_for_delivery(notification: Notification, objects=None) -> bool:
 def email_message_for(notification: Notification) -> EmailMultiAlternatives:
     """The e-mail for a row: plain text with an HTML alternative.
 
-    ``X-WeGO-Notification`` carries the idempotency key and the Message-ID is derived from the
+    The row's ``headers`` are added (the newsletter's ``List-Unsubscribe`` and
+    ``List-Unsubscribe-Post``). ``X-WeGO-Notification`` carries the idempotency key and the Message-ID is derived from the
     row, so a message resent after a crash is recognisably the same message. ``X-Request-ID``
     names the request (or task) that caused the delivery, as in the log lines.
     """
@@ -246,6 +247,10 @@ def email_message_for(notification: Notification) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
+    for name, value in (notification.headers or {}).items():
+        # Per-message headers (List-Unsubscribe…) never replace the outbox's own.
+        if name not in message.extra_headers:
+            message.extra_headers[name] = str(value)
     if request_id := current_request_id():
         # The request (or task) that caused the message: its log lines carry the same id.
         message.extra_headers[REQUEST_ID_HEADER] = request_id
@@ -349,6 +354,8 @@ def outbox_deliver(
     - accepted: ``sent`` at once with the texts that went out, ``last_error`` and the stored
       context cleared;
     - refused for good (5xx, bad address): ``failed``, and the batch goes on;
+    - the app of a kind that listens (``kinds.listen_to_delivery``) hears which of its rows
+      were accepted and which refused for good, once per batch;
     - refused for now (4xx for this recipient, e.g. greylisting): back to ``queued`` with its
       own ``next_attempt_at`` (``retry_delay``), and the batch goes on; the sweeper publishes
       it when due; after ``max_attempts()`` attempts it fails;
@@ -373,6 +380,8 @@ def outbox_deliver(
     error: BaseException | None = None
     mailer = mailers["default"]
     objects = objects_cache()
+    accepted_rows: list[Notification] = []
+    refused: list[tuple[Notification, BaseException]] = []
     try:
         mailer.open()
         sent_on_this_connection = 0
@@ -391,6 +400,7 @@ def outbox_deliver(
                 if outcome == PERMANENT:
                     logger.warning("Notification %s failed: %s", notification.pk, exc)
                     claim.failed(notification, _describe(exc))
+                    refused.append((notification, exc))
                     continue
                 claim.deferred(notification, exc)
                 if outcome == DEFERRED:
@@ -407,6 +417,7 @@ def outbox_deliver(
                 continue
             if accepted:
                 claim.sent(notification)
+                accepted_rows.append(notification)
                 sent_on_this_connection += 1
             else:
                 claim.failed(notification, "The mail backend sent nothing.")
@@ -417,6 +428,7 @@ def outbox_deliver(
     finally:
         _close_quietly(mailer)
 
+    _tell_listeners(accepted_rows, refused)
     if pending:
         report.error = _describe(error) if error else "Delivery interrupted."
         delay = retry_in if retry_in is not None else republish_after().total_seconds()
@@ -427,6 +439,25 @@ def outbox_deliver(
             report.error,
         )
     return report
+
+
+def _tell_listeners(
+    sent: list[Notification], failed: list[tuple[Notification, BaseException]]
+) -> None:
+    """Tell the apps that listen to their kinds' delivery (``kinds.listen_to_delivery``)."""
+    keys = {row.kind for row in sent} | {row.kind for row, _exc in failed}
+    for key in sorted(keys):
+        listener = delivery_listener(key)
+        if listener is None:
+            continue
+        try:
+            listener(
+                sent=[row for row in sent if row.kind == key],
+                failed=[(row, exc) for row, exc in failed if row.kind == key],
+            )
+        except Exception:
+            # What the listener records is secondary: the rows' states are already saved.
+            logger.exception("The delivery listener of %s failed.", key)
 
 
 def _close_quietly(mailer) -> None:

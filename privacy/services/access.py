@@ -26,6 +26,7 @@ from accounts.models import User
 from events.models import EventRegistration
 from health.models import Inquiry
 from members.models import MembershipApplication
+from newsletter.models import Subscriber
 from notifications.models import Notification
 from reports.enums import RunState
 
@@ -141,8 +142,22 @@ def _collect(export: DataExport) -> tuple[dict, list[tuple[str, FieldFile]]]:
         for j in join_requests
         if j.supporting_letter
     ]
+    subscriptions = Subscriber.objects.filter(
+        Q(email__iexact=email) | Q(user=user) if user is not None else Q(email__iexact=email)
+    )
+    data["newsletter_subscriptions"] = [
+        {**row, "topics": [str(topic) for topic in subscriber.topics.all()]}
+        for subscriber, row in zip(
+            subscriptions.prefetch_related("topics").order_by("id"),
+            _rows(subscriptions.order_by("id"), exclude=("key",)),
+            strict=True,
+        )
+    ]
     subjects = [
         f"{EventRegistration._meta.label}:{pk}" for pk in registrations.values_list("pk", flat=True)
+    ]
+    subjects += [
+        f"{Subscriber._meta.label}:{pk}" for pk in subscriptions.values_list("pk", flat=True)
     ]
     if user is not None:
         subjects.append(f"{User._meta.label}:{user.pk}")

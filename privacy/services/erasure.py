@@ -20,6 +20,7 @@ from events.models import EventRegistration
 from governance.models import AuditEntry as GovernanceAuditEntry
 from health.models import Inquiry
 from members.models import MembershipApplication
+from newsletter.models import Subscriber
 from notifications.models import Notification
 
 from ..enums import ErasureState
@@ -121,6 +122,16 @@ def _redact_text(email: str, name: str) -> None:
         AdminLogEntry.objects.filter(change_message__icontains=needle).update(change_message="")
 
 
+def _erase_subscriptions(subscribers) -> int:
+    """Delete newsletter subscriptions and their consent records (their links stop working)."""
+    ConsentRecord.objects.filter(
+        subject__in=[
+            f"{Subscriber._meta.label}:{pk}" for pk in subscribers.values_list("pk", flat=True)
+        ]
+    ).delete()
+    return subscribers.delete()[1].get(Subscriber._meta.label, 0)
+
+
 def _erase_email_traces(email: str, name: str) -> dict[str, int]:
     """Delete or anonymize what the portal holds under ``email`` (account or not)."""
     from programs.models import SolutionFinderDetails
@@ -155,6 +166,9 @@ def _erase_email_traces(email: str, name: str) -> dict[str, int]:
         removed["join_requests"] += 1
     SolutionFinderDetails.objects.filter(contact_email__iexact=email).update(
         contact_name="", contact_title="", contact_email="", contact_phone=""
+    )
+    removed["newsletter_subscriptions"] = _erase_subscriptions(
+        Subscriber.objects.filter(email__iexact=email)
     )
     removed["notices"] = (
         Notification.objects.filter(to_email__iexact=email)
@@ -216,6 +230,7 @@ def account_erase(*, user_id: int) -> User | None:
     former_of = link.organization.name if link else ""
     _erase_email_traces(email, name)
     EventRegistration.objects.filter(user=user).delete()
+    _erase_subscriptions(Subscriber.objects.filter(user=user))
     Notification.objects.filter(recipient=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     for export in DataExport.objects.filter(user=user):

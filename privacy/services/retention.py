@@ -123,6 +123,10 @@ CONSENT_TEXTS: dict[tuple[str, str], StrOrPromise] = {
         "Share my name, organization and e-mail address with the organizations hosting this "
         "event, so that they can contact me about it. I can withdraw this at any time."
     ),
+    (ConsentPurpose.NEWSLETTER, "1"): gettext_lazy(
+        "Send me the WeGO newsletter at this address, on the topics and in the language I "
+        "chose. I can unsubscribe at any time, with the link in every newsletter."
+    ),
 }
 
 

@@ -486,6 +486,20 @@ def _sharing_token(w):
     return Case(kwargs={"token": links.sharing_token(registration)})
 
 
+def _newsletter_confirm_token(w):
+    from newsletter import tokens
+
+    subscriber = _f("newsletter", "SubscriberFactory")(state="pending", confirmed_at=None)
+    return Case(kwargs={"token": tokens.confirm_token(subscriber.key)})
+
+
+def _newsletter_manage_token(w):
+    from newsletter import tokens
+
+    subscriber = _f("newsletter", "SubscriberFactory")()
+    return Case(kwargs={"token": tokens.manage_token(subscriber.key)})
+
+
 def _hosted_event(w):
     event = _f("events", "EventFactory")()
     _f("events", "EventHostFactory")(event=event, organization=w.org)
@@ -760,6 +774,9 @@ def _admin_objects() -> dict[str, Callable[[Any], Any]]:
         "catalog.project": lambda w: _project(w),
         "news.article": lambda w: _article(w),
         "news.category": lambda w: _f("news", "CategoryFactory")(),
+        "newsletter.topic": lambda w: _f("newsletter", "TopicFactory")(),
+        "newsletter.subscriber": lambda w: _f("newsletter", "SubscriberFactory")(),
+        "newsletter.issue": lambda w: _f("newsletter", "IssueFactory")(),
         "publications.publication": lambda w: _f("publications", "PublicationFactory")(),
         "reports.reportrun": lambda w: _report_run_object(w),
         "reports.publishedfigure": lambda w: _published_figure(),
@@ -938,6 +955,10 @@ def _admin_rules() -> dict[str, Rule]:
                 build=_admin_letter, download=True, note="membership letter"
             ),
             "admin:notifications_notification_preview": Rule(build=_admin_preview),
+            **{
+                f"admin:newsletter_issue_{name}": _admin_object_rule(objects["newsletter.issue"])
+                for name in ("preview", "send_test", "send", "resume")
+            },
             "admin:programs_application_move": _admin_pk(application, status="submitted"),
             "admin:awards_edition_scoring": _admin_pk(objects["awards.edition"]),
             "admin:awards_edition_publish": _admin_pk(objects["awards.edition"]),
@@ -1078,6 +1099,9 @@ RULES: dict[str, Rule] = {
     "events:confirm_registration": Rule(build=_confirmation_token, capability=True),
     "events:cancel_by_link": Rule(build=_cancellation_token, capability=True),
     "events:stop_sharing": Rule(build=_sharing_token, capability=True),
+    "newsletter:confirm": Rule(build=_newsletter_confirm_token, capability=True),
+    "newsletter:preferences": Rule(build=_newsletter_manage_token, capability=True),
+    "newsletter:unsubscribe": Rule(build=_newsletter_manage_token, capability=True),
     "events:hosted_registrations_csv": Rule(
         build=_hosted_event,
         download=True,

@@ -125,6 +125,11 @@ POLICY: dict[str, Policy] = {
     "news.article": Policy(list=OFFICES, view=REGION, change=REGION, add=OFFICES),
     "news.category": SECRETARIAT_ONLY,
     "publications.publication": SECRETARIAT_ONLY,
+    # The newsletter speaks for WeGO as a whole: the Secretariat's. Subscribers sign up
+    # themselves (no add); their rows are read, exported, unsubscribed on request.
+    "newsletter.topic": SECRETARIAT_ONLY,
+    "newsletter.issue": SECRETARIAT_ONLY,
+    "newsletter.subscriber": Policy(add=NOBODY, export=S),
     "reports.reportrun": Policy(change=NOBODY),
     "reports.publishedfigure": Policy(),  # WeGO's published figures: the Secretariat
     # Privacy: the audit log is read (and exported) by the Secretariat and by the office of
@@ -154,7 +159,7 @@ REGISTRY = {model._meta.label_lower: (model, ma) for model, ma in admin.site._re
 STANDARD_URLS = {"changelist", "add", "change", "delete", "history", "autocomplete"}
 IMPORT_EXPORT_URLS = {"import", "process_import", "export"}  # checked on their own
 PORTAL_APPS = ("accounts", "members", "programs", "events", "awards", "health", "catalog")
-PORTAL_APPS += ("notifications", "reports", "privacy", "governance")
+PORTAL_APPS += ("notifications", "reports", "privacy", "governance", "newsletter")
 #: Changelists whose default filter is a queue: ask for every row.
 LIST_QUERY = {
     "health.initiative": "?status=all",

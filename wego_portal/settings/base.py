@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "search",
     "news",
     "publications",
+    "newsletter",
     "django_prose_editor",
     "wego_portal",
 ]
@@ -120,6 +121,7 @@ from .components.data import *  # noqa: E402, F403
 from .components.data import _redis_database  # noqa: E402, F401
 from .components.email import *  # noqa: E402, F403
 from .components.i18n import *  # noqa: E402, F403
+from .components.newsletter import *  # noqa: E402, F403
 from .components.observability import *  # noqa: E402, F403
 from .components.privacy import *  # noqa: E402, F403
 from .components.security import *  # noqa: E402, F403

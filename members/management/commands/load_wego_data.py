@@ -27,6 +27,7 @@ APP_LOADERS = [
     "load_wego_health",
     "load_wego_profiles",
     "load_wego_news",
+    "load_wego_newsletter",
 ]
 
 

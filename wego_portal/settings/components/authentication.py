@@ -56,6 +56,7 @@ ACCOUNT_RATE_LIMITS = {
     "join": env.str("RATE_LIMIT_JOIN", default="5/h/ip,2/d/key"),
     "event_registration": env.str("RATE_LIMIT_EVENT_REGISTRATION", default="10/h/ip,3/h/key"),
     "inquiry": env.str("RATE_LIMIT_INQUIRY", default="10/h/ip,5/h/key"),
+    "newsletter": env.str("RATE_LIMIT_NEWSLETTER", default="10/h/ip,3/h/key"),
     "invite_colleague": env.str("RATE_LIMIT_INVITE", default="30/h/user,3/d/key"),
 }
 # Sign-up is closed: a password reset for an unknown address sends nothing (allauth would

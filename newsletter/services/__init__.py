@@ -1,0 +1,62 @@
+"""Every write of the newsletter, by concern: ``subscriptions`` (double opt-in, preferences,
+unsubscribing, bounces) and ``issues`` (rendering, the test message, the send in batches).
+Import them from ``newsletter.services``.
+"""
+
+from .issues import (
+    ENQUEUE_BATCH_SIZE,
+    issue_contents,
+    issue_enqueue,
+    issue_enqueue_all,
+    issue_key,
+    issue_resume,
+    issue_send,
+    issue_send_test,
+    list_unsubscribe_headers,
+    recipients_of,
+    render_issue,
+)
+from .subscriptions import (
+    BOUNCE_LIMIT,
+    NewsletterError,
+    bounce_limit,
+    confirm,
+    confirm_url,
+    delivery_outcomes,
+    manage_url,
+    mark_bounced,
+    normalise_email,
+    subscribe,
+    subscriber_for_manage_token,
+    unsubscribe,
+    unsubscribe_url,
+    update_preferences,
+)
+
+__all__ = [
+    "BOUNCE_LIMIT",
+    "ENQUEUE_BATCH_SIZE",
+    "NewsletterError",
+    "bounce_limit",
+    "confirm",
+    "confirm_url",
+    "delivery_outcomes",
+    "issue_contents",
+    "issue_enqueue",
+    "issue_enqueue_all",
+    "issue_key",
+    "issue_resume",
+    "issue_send",
+    "issue_send_test",
+    "list_unsubscribe_headers",
+    "manage_url",
+    "mark_bounced",
+    "normalise_email",
+    "recipients_of",
+    "render_issue",
+    "subscribe",
+    "subscriber_for_manage_token",
+    "unsubscribe",
+    "unsubscribe_url",
+    "update_preferences",
+]
