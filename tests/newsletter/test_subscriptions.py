@@ -50,6 +50,11 @@ def _topic_id(slug):
     return Topic.objects.get(slug=slug).pk
 
 
+@pytest.fixture(autouse=True)
+def _topics(topics):
+    return topics
+
+
 def test_subscribe_sends_only_a_confirmation_link_and_stays_pending(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -42,7 +42,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # address, and 2 a day per key (the e-mail address that would receive mail); "user" counts
 # per signed-in account.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
     # Failed sign-ins, per client address and per address + account (accounts.adapter): a
     # guesser elsewhere can never lock the real user out.
     "login_failed": "10/m/ip,5/5m/key",
