@@ -180,6 +180,10 @@ def main() -> int:
         cache_url=CACHE_URL,
         web_workers=WEB_WORKERS,
         env={"RATE_LIMIT_LOGIN": f"{max(100, 4 * USERS)}/m/ip"},
+        # A node that answers slowly under load is busy, not dead: the balancer's check waits
+        # for it (30 s) and takes it out after six failures in a row, not three.
+        health_check="check inter 5s fall 6 rise 1",
+        health_check_timeout="30s",
     )
     controller = Controller(Sink(), hostname="127.0.0.1", port=cluster.ports["smtp"])
     say(f"work folder {workdir}; database {DATABASE}; ports {cluster.ports}")
