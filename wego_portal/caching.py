@@ -16,6 +16,7 @@ import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,7 +38,8 @@ class CacheVersion:
     key: str
 
     def current(self) -> int:
-        return cache.get_or_set(self.key, 1, None)
+        # get_or_set returns None only for a default of None; ours is 1.
+        return cast("int", cache.get_or_set(self.key, 1, None))
 
     def bump(self) -> None:
         try:
@@ -66,7 +68,7 @@ def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: in
             key = f"page:{prefix}:{version()}:{get_language()}:{digest}"
             etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
-                response = HttpResponseNotModified()
+                response: HttpResponse = HttpResponseNotModified()
                 response["ETag"] = etag
                 _public(response)
                 return response

@@ -17,10 +17,10 @@ class DeferredJoinPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         if bottom >= top:
-            return self._get_page([], number, self)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+            return self._get_page([], number, self)  # type: ignore[attr-defined]  # Django's hook, not in django-stubs
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])  # type: ignore[attr-defined]  # used on querysets only
         rows = {row.pk: row for row in self._rows(ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)  # type: ignore[attr-defined]  # Django's hook
 
     def _rows(self, ids):
         queryset = self.object_list
