@@ -165,6 +165,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--skip-notifications", action="store_true")
+    parser.add_argument("--skip-newsletter", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -253,6 +254,11 @@ def main() -> None:
     if notifications.exists() and not args.skip_notifications:
         print("\n== Notification delivery")
         subprocess.run([sys.executable, str(notifications)], check=True, cwd=ROOT)
+
+    newsletter = ROOT / "bench" / "newsletter.py"
+    if newsletter.exists() and not args.skip_newsletter:
+        print("\n== Newsletter: one issue to 10,000 confirmed subscribers")
+        subprocess.run([sys.executable, str(newsletter)], check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":
