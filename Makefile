@@ -16,7 +16,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for p in $$root/versions/$$v*/bin/python$$v; do if [ -x "$$p" ]; then echo "$$p"; exit; fi; done; \
 	done)
 
-.PHONY: help run test typecheck lint bench lock worker beat clean check-deploy demo messages catalogues cluster-test
+.PHONY: help run test typecheck lint bench bench-data lock worker beat clean check-deploy demo messages catalogues cluster-test loadtest
 
 # The shipped languages besides English (locale/<code>/LC_MESSAGES/django.po).
 LOCALES := ko zh_Hans ru es fr ar tr
@@ -96,8 +96,14 @@ beat: venv ## Run Celery beat (needs REDIS_URL)
 cluster-test: venv catalogues ## Two gunicorn nodes behind HAProxy, two workers, beat, S3 and an SMTP sink: sessions, files, rate limits, exactly-once delivery (needs PostgreSQL, Redis, haproxy)
 	$(PY) ops/cluster_test.py
 
-bench: venv ## Benchmarks on PostgreSQL (large synthetic data; see bench/)
-	$(PY) bench/run.py
+loadtest: venv catalogues ## Locust against the cluster of cluster-test at 100,000 organizations; report in bench/results.md (not in CI; LOADTEST_USERS, LOADTEST_DURATION, LOADTEST_SCALE)
+	$(PY) ops/loadtest/run.py
+
+bench: venv ## Benchmarks as production runs (gunicorn, Redis, PostgreSQL) at 1,000 and 100,000 organizations; BENCH_SCALE=1000000 adds a million (see bench/)
+	BENCH_SCALE="$(BENCH_SCALE)" $(PY) bench/run.py
+
+bench-data: venv ## Build (or keep) the benchmark's databases only; BENCH_SCALE=1000000 adds a million
+	BENCH_SCALE="$(BENCH_SCALE)" $(PY) bench/data.py
 
 lock: ## Recompile the locked requirements (needs network)
 	$(PY) -m pip install --quiet pip-tools

@@ -7,6 +7,7 @@ each step first looks for what it would create, so running ``make run`` twice ad
 
 import datetime
 import zoneinfo
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -44,7 +45,7 @@ def _fill_project_implementer(application, user) -> None:
 
     org = application.organization.name
     areas = SmartCityArea.objects.order_by("position")[:2]
-    answers = {
+    answers: dict[str, dict[str, Any]] = {
         "project": {
             "title": f"{org} smart mobility pilot",
             "summary": f"Real-time traffic signals and open mobility data for {org}.",

@@ -1,264 +1,267 @@
-"""`make bench`: build a large synthetic network on PostgreSQL and measure the portal's pages.
+"""`make bench`: the portal measured as production runs it.
 
-For each page: the number of SQL queries and the median / p95 server time (Django's full
-request cycle in-process, 30 timed requests after 3 warm-ups), at 1,000 and at 100,000
-organizations. Writes bench/results.md. Options: --sizes 1000,100000  --repeat 30.
+For each size (1,000 and 100,000 organizations; BENCH_SCALE=1000000 adds a million): the
+database of that size is built once and reused (bench/data.py), the portal is served by
+gunicorn with the project's gunicorn.conf.py (2 sync workers) under production's settings
+(bench/settings.py: DEBUG off, Redis cache and broker, persistent database connections,
+throwaway secrets), and measured over HTTP on loopback:
+
+- latency: every page 3 times to warm up, then --repeat times one after the other; the median
+  and 95th percentile of the wall time per request, and the server's own time and SQL
+  query count per request, read from the portal's JSON request log (matched by X-Request-ID);
+- a conditional GET of a public page (If-None-Match with the ETag it sent);
+- throughput: wrk -t2 -c20 -d10s against each view, three interleaved rounds, medians,
+  against a trivial view served by the same gunicorn through the whole middleware stack;
+- the peak memory (VmHWM) of each gunicorn worker afterwards.
+
+Requests carry X-Forwarded-Proto: https, as production's load balancer sends it (secure
+cookies, HSTS and the HTTPS redirect stay on). Signed-in requests use a session cookie from
+the real sign-in form. Results go to bench/results.md (between its bench markers) and
+bench/results/bench.json; the notification and newsletter benchmarks (bench/notifications.py,
+bench/newsletter.py) run last.
+
+Options: --sizes 1000,100000  --repeat 30  --seconds 10  --rounds 3  --skip-throughput
+--skip-notifications  --skip-newsletter  --no-write.
 """
 
 import argparse
+import json
 import os
-import re
+import shutil
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wego_bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wego_portal.settings.test")
-# Measure the views, not the API's rate limits.
-for _scope in ("ANON", "USER", "WRITE"):
-    os.environ.setdefault(f"API_THROTTLE_{_scope}", "1000000/min")
+if __package__ in (None, ""):
+    # Run as a script, sys.path[0] is bench/, whose modules would shadow others.
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-RESULTS = ROOT / "bench" / "results.md"
+from bench import data, environment, results
+from bench.server import Client, Server
 
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+ROOT = environment.ROOT
+HEADERS_HTTPS = {"X-Forwarded-Proto": "https"}
 
 
-def timed(client, url: str, repeat: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
-    for _ in range(3):
-        response = client.get(url)
-        if response.status_code != 200:
-            return {"queries": None, "median": None, "p95": None, "status": response.status_code}
-    connection.queries_log.clear()  # a full log (it keeps 9,000) would count nothing
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+
+def summary(wall: list[float], server: list[float], queries: list[int], status: int) -> dict:
     return {
-        "queries": len(queries),
-        "median": statistics.median(samples),
-        "p95": samples[min(len(samples) - 1, round(0.95 * len(samples)) - 1)],
+        "status": status,
+        "queries": max(queries) if queries else None,
+        "queries_min": min(queries) if queries else None,
+        "median": statistics.median(wall),
+        "p95": percentile(wall, 0.95),
+        "server_median": statistics.median(server) if server else None,
+        "server_p95": percentile(server, 0.95) if server else None,
     }
 
 
-def deep_cursor(total: int) -> str:
-    """A cursor half-way through the organization list, as a client following `next` gets."""
-    import base64
-    from urllib.parse import urlencode
+def measure_page(client: Client, page: dict, cookie: str | None, repeat: int) -> dict:
+    for _ in range(3):
+        response = client.get(page["path"], cookie=cookie)
+    if response.status != 200:
+        return {"status": response.status, "queries": None}
+    wall, ids = [], []
+    for _ in range(repeat):
+        response = client.get(page["path"], cookie=cookie)
+        wall.append(response.ms)
+        ids.append(response.request_id)
+    server, queries = client.server_figures(ids)
+    return summary(wall, server, queries, response.status)
 
-    from members.selectors import directory_queryset
 
-    position = directory_queryset().values_list("sort_name", flat=True)[total // 2]
-    return base64.b64encode(urlencode({"p": position}).encode()).decode()
+def measure_conditional(client: Client, path: str, repeat: int) -> dict:
+    first = client.get(path)
+    etag = first.headers.get("etag")
+    if not etag:
+        return {"status": first.status, "queries": None, "etag": False}
+    extra = {"If-None-Match": etag}
+    for _ in range(3):
+        client.get(path, headers=extra)
+    wall, ids, status = [], [], 0
+    for _ in range(repeat):
+        response = client.get(path, headers=extra)
+        wall.append(response.ms)
+        ids.append(response.request_id)
+        status = response.status
+    server, queries = client.server_figures(ids)
+    return {**summary(wall, server, queries, status), "etag": True}
 
 
-def pages(total: int) -> list[tuple[str, str, bool]]:
-    """(label, url, needs staff login)."""
-    deep_page = max(1, (total // 24) // 2)
-    return [
-        # Visitors get the versioned page cache; signed-in users see every page rendered.
-        ("Directory, page 1 (visitor, page cache)", "/members/", False),
-        ("Directory, page 1 (rendered)", "/members/", True),
-        ("Directory, search with a typo (rendered)", "/members/?q=seol", True),
-        (
-            "Directory, region and type filters (rendered)",
-            "/members/?region=africa&type=local_government",
-            True,
-        ),
-        (f"Directory, deep page ({deep_page}, rendered)", f"/members/?page={deep_page}", True),
-        ("Member profile", "/members/seoul/", False),
-        ("Admin organization list", "/admin/members/organization/", True),
-        ("Admin organization list, search", "/admin/members/organization/?q=seoul", True),
-        ("Events list, past (visitor, page cache)", "/events/?when=past", False),
-        ("Events list, past (rendered)", "/events/?when=past", True),
-        ("API organizations, first page", "/api/v1/organizations/", False),
-        (
-            "API organizations, filtered",
-            "/api/v1/organizations/?region=africa&type=local_government",
-            False,
-        ),
-        (
-            "API organizations, deep cursor",
-            f"/api/v1/organizations/?cursor={deep_cursor(total)}",
-            False,
-        ),
-        ("API events", "/api/v1/events/", False),
-        ("Admin event list", "/admin/events/event/", True),
-        ("Admin application list", "/admin/programs/application/", True),
+def wrk(url: str, seconds: int, cookie: str | None) -> dict:
+    # A slow page's requests wait in the workers' queue: count them, do not time them out.
+    command = ["wrk", "-t2", "-c20", f"-d{seconds}s", "--timeout", "30s"]
+    command += ["-H", "X-Forwarded-Proto: https"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
+    errors = [line.strip() for line in out.splitlines() if "Non-2xx" in line or "errors" in line]
+    return {"rps": float(rate.split()[1]), "errors": errors}
+
+
+def throughput(server: Server, cookie: str, seconds: int, rounds: int) -> dict:
+    targets = [
+        ("bare WSGI response (outside Django)", "/_bench/bare", None),
+        ("trivial view (full middleware stack)", "/_bench/trivial", None),
+        ("`/members/` visitor, page cache hit", "/members/", None),
+        ("`/members/` signed in, rendered", "/members/", cookie),
+        ("`/members/?q=seol` signed in", "/members/?q=seol", cookie),
+        ("`/api/v1/organizations/` anonymous", "/api/v1/organizations/", None),
     ]
+    runs: dict[str, list[dict]] = {label: [] for label, _path, _cookie in targets}
+    for round_number in range(1, rounds + 1):
+        for label, path, with_cookie in targets:
+            measured = wrk(server.url(path), seconds, with_cookie)
+            runs[label].append(measured)
+            print(f"    round {round_number}: {label:<40} {measured['rps']:8.0f} rps")
+    return {
+        label: {
+            "rps": statistics.median(run["rps"] for run in measured),
+            "rounds": [run["rps"] for run in measured],
+            "errors": sorted({error for run in measured for error in run["errors"]}),
+        }
+        for label, measured in runs.items()
+    }
 
 
-def throughput(seconds: int = 10) -> dict:
-    """Requests per second under wrk: /members/ against a trivial view, same gunicorn, same run."""
-    import shutil
-    import socket
-
-    if not shutil.which("wrk"):
-        print("  wrk not installed (apt-get install wrk): throughput skipped")
-        return {}
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "wego_portal.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+def prepare(env: dict, password: str) -> dict:
+    out = subprocess.run(
+        [environment.PYTHON, str(ROOT / "bench" / "prepare.py")],
         cwd=ROOT,
-        env=env,
-    )
-    try:
-        import urllib.request
+        env={**env, "BENCH_EMAIL": environment.BENCH_EMAIL, "BENCH_PASSWORD": password},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out)
 
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_bench/trivial", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+
+def flush_redis() -> None:
+    """Empty the benchmark's own cache and broker databases: a page cached from another
+    size's database must not be served."""
+    import redis
+
+    for url in (environment.CACHE_URL, environment.BROKER_URL):
+        redis.Redis.from_url(url).flushdb()
+
+
+def measure_size(size: int, args, workdir: Path) -> dict:
+    secret, password = environment.new_secret(), environment.new_secret()
+    env = environment.production(size, secret_key=secret)
+    data.manage(env, "migrate", "--noinput", "-v0")
+    flush_redis()
+    targets = prepare(env, password)
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    server = Server(env, workdir / f"gunicorn-{size}.log")
+    server.start()
+    try:
+        client = Client(server)
+        cookie = client.sign_in(environment.BENCH_EMAIL, password)
+        pages = {}
+        for page in targets["pages"]:
+            measured = measure_page(
+                client, page, cookie if page["signed_in"] else None, args.repeat
+            )
+            pages[page["label"]] = {**page, **measured}
+            print(results.page_line(page["label"], measured))
+        conditional = measure_conditional(client, "/members/", args.repeat)
+        print(results.page_line("Conditional GET `/members/` (If-None-Match)", conditional))
         rates = {}
-        for label, path in [("trivial view", "/_bench/trivial"), ("/members/", "/members/")]:
-            out = subprocess.run(
-                ["wrk", "-t2", "-c8", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            line = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
-            rates[label] = float(line.split()[1])
-            print(f"  {label:<15} {rates[label]:8.1f} requests/s")
-        return rates
+        if not args.skip_throughput:
+            print(f"  throughput: wrk -t2 -c20 -d{args.seconds}s, {args.rounds} rounds")
+            rates = throughput(server, cookie, args.seconds, args.rounds)
+        memory = server.peak_memory()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
+    return {
+        "size": size,
+        "load_before": load_before,
+        "organizations": targets["organizations"],
+        "database": data.description(size),
+        "pages": pages,
+        "conditional": conditional,
+        "throughput": rates,
+        "memory": memory,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="1000,100000")
+    parser = argparse.ArgumentParser(description="Benchmark the portal as production runs it.")
+    parser.add_argument(
+        "--sizes", help="comma-separated organization counts (default 1000,100000 and BENCH_SCALE)"
+    )
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-notifications", action="store_true")
     parser.add_argument("--skip-newsletter", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = environment.sizes(args.sizes)
 
-    print(f"Benchmark database: {os.environ['DATABASE_URL']}")
-    recreate_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("load_wego_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    from accounts.models import User
-
-    officer = User.objects.create_superuser(email="bench@wego.test", password="bench-password-1")  # noqa: S106
-    anonymous, staff = Client(), Client()
-    staff.force_login(officer)
-
-    results: dict[str, dict[int, dict]] = {}
+    print("== Databases")
     for size in sizes:
-        print(f"\n== {size:,} organizations")
-        call_command(
-            "generate_network", organizations=size, events=size // 5, applications=size // 2
-        )
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            # What autovacuum does soon after a bulk load in production: fresh statistics and a
-            # visibility map, so id-only page lookups can use index-only scans.
-            cursor.execute("VACUUM ANALYZE")
-        for label, url, needs_staff in pages(size):
-            results.setdefault(re.sub(r" \(\d+, ", " (", label), {})[size] = measured = timed(
-                staff if needs_staff else anonymous, url, args.repeat
-            )
-            if measured["queries"] is None:
-                print(f"  {label:<45} skipped: HTTP {measured['status']}")
-                continue
-            print(
-                f"  {label:<45} {measured['queries']:>3} queries  "
-                f"median {measured['median']:6.1f} ms  p95 {measured['p95']:6.1f} ms"
-            )
-
-    lines = [
-        "# Benchmark results",
-        "",
-        f"PostgreSQL, in-process Django request cycle, {args.repeat} timed requests per page "
-        "after 3 warm-ups; generated by `make bench`.",
-        "",
-        "| page | "
-        + " | ".join(f"queries @{s:,}" for s in sizes)
-        + " | "
-        + " | ".join(f"median / p95 ms @{s:,}" for s in sizes)
-        + " | p95 ratio |",
-        "|---|" + "---|" * (2 * len(sizes) + 1),
-    ]
-    for label, by_size in results.items():
-        if any(by_size[s]["queries"] is None for s in sizes):
-            continue
-        queries = " | ".join(str(by_size[s]["queries"]) for s in sizes)
-        times = " | ".join(f"{by_size[s]['median']:.1f} / {by_size[s]['p95']:.1f}" for s in sizes)
-        ratio = by_size[sizes[-1]]["p95"] / max(by_size[sizes[0]]["p95"], 0.01)
-        lines.append(f"| {label} | {queries} | {times} | {ratio:.2f} |")
-    print("\n== Throughput under wrk (gunicorn, 2 workers, 8 connections)")
-    rates = throughput()
-    if rates:
-        ratio = rates["/members/"] / rates["trivial view"]
-        lines += [
-            "",
-            f"Throughput at {sizes[-1]:,} organizations, gunicorn with 2 workers, wrk with "
-            "2 threads and 8 connections for 10 s, on the same machine:",
-            "",
-            "| view | requests/s |",
-            "|---|---|",
-            f"| trivial view | {rates['trivial view']:.0f} |",
-            f"| `/members/` | {rates['/members/']:.0f} ({ratio:.0%} of the trivial view) |",
-        ]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"\nWrote {RESULTS.relative_to(ROOT)}")
+        data.build(size)
+    print("== Static files (collectstatic, as the image build does)")
+    data.manage(
+        environment.production(sizes[0], secret_key=environment.new_secret()),
+        "collectstatic",
+        "--noinput",
+        "-v0",
+    )
+    measured = []
+    # gunicorn's output (the JSON request log); kept when the run fails.
+    folder = Path(tempfile.mkdtemp(prefix="wego-bench-"))
+    try:
+        for size in sizes:
+            print(f"\n== {size:,} organizations")
+            measured.append(measure_size(size, args, folder))
+    except Exception:
+        print(f"\nThe server's log: {folder}", file=sys.stderr)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+    run = {"machine": results.machine(), "sizes": sizes, "runs": measured, "args": vars(args)}
+    if not args.no_write:
+        (ROOT / "bench" / "results").mkdir(exist_ok=True)
+        (ROOT / "bench" / "results" / "bench.json").write_text(json.dumps(run, indent=1) + "\n")
+        results.write(ROOT / "bench" / "results.md", results.render(run))
+        print("\nWrote bench/results.md and bench/results/bench.json")
 
     notifications = ROOT / "bench" / "notifications.py"
     if notifications.exists() and not args.skip_notifications:
         print("\n== Notification delivery")
-        subprocess.run([sys.executable, str(notifications)], check=True, cwd=ROOT)
+        subprocess.run(
+            [environment.PYTHON, str(notifications)],
+            check=True,
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": f"{environment.POSTGRES}/{environment.DB_PREFIX}notifications",
+                "REDIS_URL": environment.BROKER_URL,
+            },
+        )
 
     newsletter = ROOT / "bench" / "newsletter.py"
     if newsletter.exists() and not args.skip_newsletter:
         print("\n== Newsletter: one issue to 10,000 confirmed subscribers")
-        subprocess.run([sys.executable, str(newsletter)], check=True, cwd=ROOT)
+        subprocess.run(
+            [environment.PYTHON, str(newsletter)],
+            check=True,
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": f"{environment.POSTGRES}/{environment.DB_PREFIX}newsletter",
+                "REDIS_URL": environment.BROKER_URL,
+            },
+        )
 
 
 if __name__ == "__main__":

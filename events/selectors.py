@@ -239,7 +239,7 @@ def events_attended_by(organization, *, limit: int = 10) -> list[Event]:
     )
     events = []
     for link in links:
-        link.event.role = link.role
+        link.event.role = link.role  # type: ignore[attr-defined]  # for the page: the person's role at the event
         events.append(link.event)
     return events
 

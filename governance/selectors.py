@@ -23,7 +23,7 @@ def current_seats(body: Body, *, on=None) -> QuerySet[Seat]:
 def bodies_with_current_seats() -> list[Body]:
     bodies = list(Body.objects.order_by("position", "name"))
     for body in bodies:
-        body.current = list(current_seats(body)) if body.kind != BodyKind.GENERAL_ASSEMBLY else []
+        body.current = list(current_seats(body)) if body.kind != BodyKind.GENERAL_ASSEMBLY else []  # type: ignore[attr-defined]  # for the page
     return bodies
 
 

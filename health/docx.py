@@ -1,13 +1,14 @@
-"""The Data Portal's downloadable template: a small Word document, built here, and read back.
+"""The Data Portal's downloadable template: a small Word document, built and read with python-docx.
 
-The template is written with ``zipfile`` (no Office, no third-party library): a title, short
-instructions and a two-column table, one row per question. A city fills in the right-hand
-column in Word, LibreOffice or Google Docs and uploads the .docx; ``read_template`` copies the
-answers into a draft initiative so nothing is typed twice.
+The template has a title, short instructions and a two-column table, one row per question. A
+city fills in the right-hand column in Word, LibreOffice or Google Docs and uploads the .docx;
+``read_template`` copies the answers into a draft initiative so nothing is typed twice.
 
-Uploads are checked by content, not by name: a real Office Open XML word-processing package
-(the parts a .docx must have, no macros), within size limits both packed and unpacked (a
-"zip bomb" is refused before anything is decompressed), and XML without DTDs or entities.
+Uploads are checked by content, not by name, before python-docx opens them: a zip within size
+limits both packed and unpacked (a "zip bomb" is refused before anything is decompressed), with
+the parts a .docx must have and no macros, and every XML part parsed first with defusedxml's
+guards (no DTD, no entities, no external references), so python-docx's own parser only ever
+sees XML that passed them.
 """
 
 import datetime
@@ -15,23 +16,34 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import IO
 from xml.etree import ElementTree
 
+import docx
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.exceptions import OpcError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Pt, RGBColor, Twips
+from docx.table import _Cell
+from lxml.etree import LxmlError
 
 from .enums import HealthTopic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_DOCUMENT_XML_BYTES = 5 * 1024 * 1024
 MAX_PARTS = 1000
 DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
 @dataclass(frozen=True)
@@ -63,165 +75,96 @@ def questions() -> list[Question]:
 
 # --- Writing the template ----------------------------------------------------------------------
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _run(text: str, *, bold: bool = False, size: int | None = None, colour: str = "") -> str:
-    props = ""
-    if bold or size or colour:
-        props = "<w:rPr>"
-        props += "<w:b/>" if bold else ""
-        props += f'<w:color w:val="{colour}"/>' if colour else ""
-        props += f'<w:sz w:val="{size}"/>' if size else ""
-        props += "</w:rPr>"
-    return f'<w:r>{props}<w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
+INSTRUCTIONS = [
+    "Fill in the right-hand column, save the file as a Word document (.docx) and upload it on "
+    "the WeGO Portal: Smart Health Responder › Data Portal › Share an initiative. We copy your "
+    "answers into the online form, where you can check them, add PDF documents and submit. The "
+    "WeGO Secretariat reviews every initiative before it is published.",
+    "Please keep the questions in the left-hand column as they are: they are how the portal "
+    "finds your answers.",
+]
+#: A fixed date keeps the template byte-for-byte identical between builds.
+_BUILD_DATE = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
 
 
-def _paragraph(*runs: str, style: str = "") -> str:
-    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
-    return f"<w:p>{props}{''.join(runs)}</w:p>"
-
-
-def _cell(content: str, width: int, *, shaded: bool = False) -> str:
-    shade = '<w:shd w:val="clear" w:color="auto" w:fill="E8F0F9"/>' if shaded else ""
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>{content}</w:tc>'
-
-
-def _document_xml() -> str:
-    border = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="8A9499"/>'
-    borders = "".join(
-        border.format(side=side)
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+def _shade(cell: _Cell, fill: str = "E8F0F9") -> None:
+    """Cell shading (python-docx has no API for it: the ``w:shd`` element of the cell)."""
+    shading = OxmlElement(
+        "w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill}
     )
-    rows = [
-        "<w:tr>"
-        + _cell(_paragraph(_run("Question", bold=True)), 3600, shaded=True)
-        + _cell(_paragraph(_run("Your answer", bold=True)), 5800, shaded=True)
-        + "</w:tr>"
-    ]
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _style(document: Document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    for name, colour, size, bold in (
+        ("Title", "0A4B8C", 14, False),
+        ("Heading 1", "06305A", 18, True),
+    ):
+        style = document.styles[name]
+        style.font.name = "Arial"
+        style.font.color.rgb = RGBColor.from_string(colour)
+        style.font.size = Pt(size)
+        style.font.bold = bold
+    hint = document.styles.add_style("Hint", WD_STYLE_TYPE.CHARACTER)
+    hint.font.size = Pt(9)
+    hint.font.color.rgb = RGBColor.from_string("505A5F")
+
+
+def _table(document: Document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.style = document.styles["Table Grid"]
+    widths = (Twips(3600), Twips(5800))
+    for cell, heading in zip(table.rows[0].cells, ("Question", "Your answer"), strict=True):
+        cell.paragraphs[0].add_run(heading).bold = True
+        _shade(cell)
     for question in questions():
-        label = _paragraph(_run(question.label, bold=True)) + _paragraph(
-            _run(question.hint, size=18, colour="505A5F")
-        )
-        rows.append(
-            "<w:tr>" + _cell(label, 3600, shaded=True) + _cell(_paragraph(), 5800) + "</w:tr>"
-        )
-    table = (
-        f"<w:tbl><w:tblPr><w:tblW w:w='9400' w:type='dxa'/><w:tblBorders>{borders}"
-        "</w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w='3600'/><w:gridCol w:w='5800'/>"
-        f"</w:tblGrid>{''.join(rows)}</w:tbl>"
-    )
-    body = "".join(
-        [
-            _paragraph(_run("WeGO Smart Health Responder · Data Portal"), style="Title"),
-            _paragraph(_run("Share your city's public-health initiative"), style="Heading1"),
-            _paragraph(
-                _run(
-                    "Fill in the right-hand column, save the file as a Word document (.docx) "
-                    "and upload it on the WeGO Portal: Smart Health Responder › Data Portal › "
-                    "Share an initiative. We copy your answers into the online form, where you "
-                    "can check them, add PDF documents and submit. The WeGO Secretariat reviews "
-                    "every initiative before it is published."
-                )
-            ),
-            _paragraph(
-                _run(
-                    "Please keep the questions in the left-hand column as they are: they are "
-                    "how the portal finds your answers."
-                )
-            ),
-            table,
-            _paragraph(),
-            _paragraph(
-                _run("Questions? Write to the WeGO Secretariat: secretariat@wego-cities.org")
-            ),
-            '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134"'
-            ' w:bottom="1134" w:left="1134" w:header="708" w:footer="708" w:gutter="0"/>'
-            "</w:sectPr>",
-        ]
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'
-    )
-
-
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    f'<Override PartName="/word/document.xml" ContentType="{DOCX_MAIN_TYPE}"/>'
-    '<Override PartName="/word/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
-    '<Override PartName="/docProps/core.xml" '
-    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    "</Types>"
-)
-_ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-    'Target="word/document.xml"/>'
-    '<Relationship Id="rId2" '
-    'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
-    'Target="docProps/core.xml"/>'
-    "</Relationships>"
-)
-_DOCUMENT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-    'Target="styles.xml"/>'
-    "</Relationships>"
-)
-_STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    f'<w:styles xmlns:w="{W}">'
-    '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/>'
-    '<w:sz w:val="22"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120"/>'
-    "</w:pPr></w:pPrDefault></w:docDefaults>"
-    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
-    '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/>'
-    '<w:rPr><w:color w:val="0A4B8C"/><w:sz w:val="28"/></w:rPr></w:style>'
-    '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/>'
-    '<w:basedOn w:val="Normal"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr>'
-    '<w:rPr><w:b/><w:color w:val="06305A"/><w:sz w:val="36"/></w:rPr></w:style>'
-    "</w:styles>"
-)
-_CORE = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-    'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-    "<dc:title>WeGO Data Portal: initiative template</dc:title>"
-    "<dc:creator>WeGO Secretariat</dc:creator>"
-    "</cp:coreProperties>"
-)
-#: A fixed timestamp keeps the template byte-for-byte identical between builds.
-_ZIP_DATE = (2021, 1, 1, 0, 0, 0)
+        label, _answer = table.add_row().cells
+        label.paragraphs[0].add_run(question.label).bold = True
+        label.add_paragraph().add_run(question.hint, style="Hint")
+        _shade(label)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 def build_template() -> bytes:
     """The template as .docx bytes (deterministic: the same bytes on every call)."""
-    buffer = io.BytesIO()
-    parts = [
-        ("[Content_Types].xml", _CONTENT_TYPES),
-        ("_rels/.rels", _ROOT_RELS),
-        ("word/document.xml", _document_xml()),
-        ("word/_rels/document.xml.rels", _DOCUMENT_RELS),
-        ("word/styles.xml", _STYLES),
-        ("docProps/core.xml", _CORE),
-    ]
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, text in parts:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            package.writestr(info, text.encode("utf-8"))
-    return buffer.getvalue()
+    document = docx.Document()
+    _style(document)
+    section = document.sections[0]
+    section.page_width, section.page_height = Twips(11906), Twips(16838)
+    section.top_margin = section.bottom_margin = Twips(1134)
+    section.left_margin = section.right_margin = Twips(1134)
+    properties = document.core_properties
+    properties.title = "WeGO Data Portal: initiative template"
+    properties.author = "WeGO Secretariat"
+    properties.comments = ""
+    properties.created = properties.modified = _BUILD_DATE
+
+    document.add_paragraph("WeGO Smart Health Responder · Data Portal", style="Title")
+    document.add_heading("Share your city's public-health initiative", level=1)
+    for text in INSTRUCTIONS:
+        document.add_paragraph(text)
+    _table(document)
+    document.add_paragraph()
+    document.add_paragraph("Questions? Write to the WeGO Secretariat: secretariat@wego-cities.org")
+
+    saved = io.BytesIO()
+    document.save(saved)
+    # python-docx stamps each zip entry with the current time: restamp them with a fixed one.
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            out.writestr(
+                zipfile.ZipInfo(item.filename, date_time=(2021, 1, 1, 0, 0, 0)),
+                source.read(item),
+                zipfile.ZIP_DEFLATED,
+            )
+    return fixed.getvalue()
 
 
 # --- Checking an upload ------------------------------------------------------------------------
@@ -237,21 +180,31 @@ def _not_docx() -> ValidationError:
     )
 
 
+def _unreadable() -> ValidationError:
+    return ValidationError(
+        _("The document could not be read. Please save it again as .docx."), code="bad_docx"
+    )
+
+
+def _too_large() -> ValidationError:
+    return ValidationError(
+        _("The document unpacks to far more than a form would. Please save it again."),
+        code="docx_too_large",
+    )
+
+
 def _safe_xml(data: bytes) -> ElementTree.Element:
-    """Parse the document's XML with defusedxml: a DTD, an entity declaration or an external
-    reference is refused by the parser itself, whatever the encoding."""
+    """Parse XML with defusedxml: a DTD, an entity declaration or an external reference is
+    refused by the parser itself, whatever the encoding."""
     try:
         return safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise _not_docx() from exc
     except ElementTree.ParseError as exc:
-        raise ValidationError(
-            _("The document could not be read. Please save it again as .docx."), code="bad_docx"
-        ) from exc
+        raise _unreadable() from exc
 
 
-def _document_xml_of(upload) -> bytes:
-    """The main document part of a checked .docx upload."""
+def _check_size(upload) -> None:
     limit = settings.MAX_DOCUMENT_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
@@ -262,45 +215,79 @@ def _document_xml_of(upload) -> bytes:
                 "limit": f"{limit / (1024 * 1024):.0f} MB",
             },
         )
+
+
+def _xml_parts(package: zipfile.ZipFile) -> tuple[set[str], str]:
+    """The names of the parts an OPC reader parses as XML (the content types, relationships,
+    and every part whose content type is XML), and the main document's name."""
+    content_types = _safe_xml(package.read("[Content_Types].xml"))
+    defaults = {
+        item.get("Extension", "").lower(): item.get("ContentType", "")
+        for item in content_types.iter(f"{CONTENT_TYPES_NS}Default")
+    }
+    overrides = {
+        item.get("PartName", "").lstrip("/").lower(): item.get("ContentType", "")
+        for item in content_types.iter(f"{CONTENT_TYPES_NS}Override")
+    }
+    main = next((name for name, kind in overrides.items() if kind == DOCX_MAIN_TYPE), "")
+    xml = set()
+    for name in package.namelist():
+        kind = overrides.get(name.lower()) or defaults.get(name.rpartition(".")[2].lower(), "")
+        if name.lower().endswith((".xml", ".rels")) or kind.endswith("xml"):
+            xml.add(name)
+    return xml, main
+
+
+def _check_package(upload: IO[bytes]) -> None:
+    """A macro-free Word package within the limits, its XML parts passing defusedxml."""
+    with zipfile.ZipFile(upload) as package:
+        infos = package.infolist()
+        names = {info.filename for info in infos}
+        if len(infos) > MAX_PARTS or sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+            raise _too_large()
+        if any(name.startswith("/") or ".." in name.split("/") for name in names):
+            raise _not_docx()
+        if "[Content_Types].xml" not in names:
+            raise _not_docx()
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise ValidationError(
+                _("Documents with macros are not accepted. Save it as a plain .docx."),
+                code="docx_macros",
+            )
+        xml, main = _xml_parts(package)
+        main_info = next((info for info in infos if info.filename.lower() == main), None)
+        if main_info is None:
+            raise _not_docx()
+        if main_info.file_size > MAX_DOCUMENT_XML_BYTES:
+            raise ValidationError(
+                _("The document is too long for a form. Please shorten it."),
+                code="docx_too_large",
+            )
+        for name in sorted(xml):
+            _safe_xml(package.read(name))
+
+
+def open_docx(upload) -> Document:
+    """A checked .docx upload, opened with python-docx (``ValidationError`` if refused)."""
+    _check_size(upload)
     upload.seek(0)
     try:
-        with zipfile.ZipFile(upload) as package:
-            infos = package.infolist()
-            names = {info.filename for info in infos}
-            if len(infos) > MAX_PARTS or sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-                raise ValidationError(
-                    _("The document unpacks to far more than a form would. Please save it again."),
-                    code="docx_too_large",
-                )
-            if any(name.startswith("/") or ".." in name.split("/") for name in names):
-                raise _not_docx()
-            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-                raise _not_docx()
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise ValidationError(
-                    _("Documents with macros are not accepted. Save it as a plain .docx."),
-                    code="docx_macros",
-                )
-            content_types = package.read("[Content_Types].xml")
-            if DOCX_MAIN_TYPE.encode() not in content_types:
-                raise _not_docx()
-            main = package.getinfo("word/document.xml")
-            if main.file_size > MAX_DOCUMENT_XML_BYTES:
-                raise ValidationError(
-                    _("The document is too long for a form. Please shorten it."),
-                    code="docx_too_large",
-                )
-            data = package.read("word/document.xml")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError) as exc:
+        _check_package(upload)
+        upload.seek(0)
+        return docx.Document(upload)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OpcError, OSError, KeyError, EOFError) as exc:
         raise _not_docx() from exc
+    except ValueError as exc:  # python-docx: a package, but not a Word document
+        raise _not_docx() from exc
+    except LxmlError as exc:
+        raise _unreadable() from exc
     finally:
         upload.seek(0)
-    return data
 
 
 def validate_docx(upload) -> None:
     """A real, macro-free Word document within the size limits (form field validator)."""
-    _safe_xml(_document_xml_of(upload))
+    open_docx(upload)
 
 
 # --- Reading the filled template ---------------------------------------------------------------
@@ -315,16 +302,17 @@ class TemplateAnswers:
     problems: list[str] = field(default_factory=list)
 
 
-def _text_of(element: ElementTree.Element) -> str:
-    """A cell's text: its paragraphs joined by new lines, tabs and breaks kept as spaces."""
+def _text_of(cell: BaseOxmlElement) -> str:
+    """A cell's text: its paragraphs joined by new lines, tabs and breaks kept as spaces.
+
+    Read from the cell's element rather than python-docx's ``paragraph.text``, so that text
+    typed with Word's "Track Changes" on (runs inside ``w:ins``) and inside content controls
+    counts too; deleted text (``w:delText``) does not."""
     paragraphs = []
-    for paragraph in element.iter(f"{{{W}}}p"):
+    for paragraph in cell.iter(qn("w:p")):
         parts = []
-        for node in paragraph.iter():
-            if node.tag == f"{{{W}}}t" and node.text:
-                parts.append(node.text)
-            elif node.tag in (f"{{{W}}}tab", f"{{{W}}}br"):
-                parts.append(" ")
+        for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+            parts.append(node.text or "" if node.tag == qn("w:t") else " ")
         paragraphs.append("".join(parts).strip())
     return "\n".join(paragraphs).strip()
 
@@ -441,12 +429,13 @@ def read_template(upload) -> TemplateAnswers:
     Raises ``ValidationError`` when the document is not the WeGO template (none of its
     questions can be found).
     """
-    root = _safe_xml(_document_xml_of(upload))
+    document = open_docx(upload)
     by_label = {_normal(q.label): q for q in questions()}
     answers = TemplateAnswers()
     found = 0
-    for row in root.iter(f"{{{W}}}tr"):
-        cells = row.findall("w:tc", NS)
+    # Every table row, nested ones included; a row's cells as written (a merged cell once).
+    for row in document.element.body.iter(qn("w:tr")):
+        cells = row.findall(qn("w:tc"))
         if len(cells) < 2:
             continue
         first_line = _text_of(cells[0]).split("\n", 1)[0]
@@ -472,25 +461,25 @@ def read_template(upload) -> TemplateAnswers:
 def _store_answer(answers: TemplateAnswers, question: Question, text: str) -> None:
     key = question.key
     if key in ("started_on", "ended_on"):
-        value = parse_month(text)
-        if value is None and _normal(text) not in ("ongoing", "still running", "not yet"):
+        month = parse_month(text)
+        if month is None and _normal(text) not in ("ongoing", "still running", "not yet"):
             answers.problems.append(
                 f"{question.label}: “{text[:40]}” is not a month we understand (use 2020-05)."
             )
-        elif value is not None:
-            answers.values[key] = value
+        elif month is not None:
+            answers.values[key] = month
     elif key == "topic":
-        value = _topic(text)
-        if value is None:
+        topic = _topic(text)
+        if topic is None:
             answers.problems.append(f"{question.label}: “{text[:40]}” is not one of the topics.")
         else:
-            answers.values[key] = value
+            answers.values[key] = topic
     elif key == "country":
-        value = _country(text)
-        if value is None:
+        country = _country(text)
+        if country is None:
             answers.problems.append(f"{question.label}: “{text[:40]}” is not a country we know.")
         else:
-            answers.values[key] = value
+            answers.values[key] = country
     elif key == "links":
         answers.values[key] = _links(text)
     else:

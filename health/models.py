@@ -340,7 +340,7 @@ class Inquiry(models.Model):
 
     @property
     def addressee(self) -> str:
-        return self.supplier.name if self.supplier_id else str(_("WeGO"))
+        return self.supplier.name if self.supplier is not None else str(_("WeGO"))
 
 
 class InquiryTransition(models.Model):

@@ -92,7 +92,7 @@ def organizations_sharing_for(user) -> list[Organization]:
     return [org for org in candidates if is_editor_of(user, org)]
 
 
-def cities_sharing_initiatives(*, limit: int = 60) -> list[dict]:
+def cities_sharing_initiatives(*, limit: int = 60) -> list[Organization]:
     """Member profiles for the Knowledge Hub: organizations with published initiatives and
     how many (one query)."""
     rows = (

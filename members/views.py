@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wego_portal.caching import anonymous_page_cache
+from wego_portal.caching import anonymous_page_cache, cached_fragment
 from wego_portal.facets import facet_context
 from wego_portal.pagination import DeferredJoinPaginator
 from wego_portal.permissions import get_permitted_object_or_404
@@ -36,6 +37,19 @@ FILTER_KEYS = ["q", "type", "region", "country", "office", "joined"]
 
 @anonymous_page_cache(version=selectors.directory_version, prefix="members-directory")
 def directory(request: HttpRequest) -> HttpResponse:
+    body = cached_fragment(
+        request,
+        version=selectors.directory_version,
+        prefix="members-directory",
+        render=lambda: render_to_string(
+            "members/_directory_body.html", _directory_context(request), request
+        ),
+    )
+    return render(request, "members/directory.html", {"body": body})
+
+
+def _directory_context(request: HttpRequest) -> dict:
+    """The results, facets and pagination of the directory (the same for every visitor)."""
     filterset = DirectoryFilter(request.GET or None, queryset=selectors.directory_queryset())
     results = filterset.qs
     filters = sorted(
@@ -45,17 +59,13 @@ def directory(request: HttpRequest) -> HttpResponse:
     paginator = DeferredJoinPaginator(results, DIRECTORY_PAGE_SIZE)
     paginator.count = facets.pop("total")  # already counted with the facets
     page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "members/directory.html",
-        {
-            "filter": filterset,
-            "page": page,
-            **facet_context(request, facets, FILTER_KEYS),
-            "sort": request.GET.get("sort", "name"),
-            "sort_choices": filterset.filters["sort"].extra["choices"],
-        },
-    )
+    return {
+        "filter": filterset,
+        "page": page,
+        **facet_context(request, facets, FILTER_KEYS),
+        "sort": request.GET.get("sort", "name"),
+        "sort_choices": filterset.filters["sort"].extra["choices"],
+    }
 
 
 def partners(request: HttpRequest) -> HttpResponse:

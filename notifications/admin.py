@@ -151,7 +151,7 @@ class NotificationAdmin(PortalModelAdmin):
         about = obj.about
         if about is None:
             return _("%(type)s #%(id)s (deleted)") % {
-                "type": obj.content_type.name,
+                "type": obj.content_type.name,  # type: ignore[union-attr]  # a notice about something always names its type
                 "id": obj.object_id,
             }
         meta = about._meta
@@ -195,7 +195,7 @@ class NotificationAdmin(PortalModelAdmin):
         # The same 404 whether the row is missing or not the user's to see: a refusal must not
         # confirm that a notification exists.
         notification = self.object_or_404(request, object_id, "view")
-        response = HttpResponse(notification.body_html, content_type="text/html; charset=utf-8")
+        response = HttpResponse(notification.body_html, content_type="text/html; charset=utf-8")  # type: ignore[attr-defined]  # this admin's model is Notification
         # Set here, so the site-wide policy (which forbids framing) does not apply; admin_view
         # already marks the response never-cache.
         response["Content-Security-Policy"] = PREVIEW_CSP

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 class DigestItem(NamedTuple):
     label: str
-    count: int
+    count: int  # type: ignore[assignment]  # the field's name shadows tuple.count, which nothing here calls
     url: str = ""
 
 

@@ -158,7 +158,7 @@ class Notification(models.Model):
         """Where the e-mail goes."""
         if self.to_email:
             return self.to_email
-        return self.recipient.email if self.recipient_id else ""
+        return self.recipient.email if self.recipient is not None else ""
 
     @property
     def kind_label(self) -> str:

@@ -33,7 +33,7 @@ class RenderedNotification:
 def _render_text(template_name: str, context: dict[str, Any]) -> str:
     # The backend's Template wraps django.template.base.Template; rendering the inner one with
     # a plain Context is how autoescaping is switched off for text/plain output.
-    template = get_template(template_name).template
+    template = get_template(template_name).template  # type: ignore[attr-defined]  # the Django backend's Template
     return template.render(Context(context, autoescape=False))
 
 

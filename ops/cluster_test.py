@@ -18,18 +18,12 @@ CLUSTER_BROKER_URL and CLUSTER_CACHE_URL (dedicated Redis databases, emptied at 
 default redis://127.0.0.1:6379/3 and /4), CLUSTER_NOTIFICATIONS (default 2000).
 """
 
-import email
 import http.cookies
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -37,44 +31,24 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import psycopg
-import redis
 from aiosmtpd.controller import Controller
-from psycopg import sql
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-BIN = Path(PYTHON).parent
-ADMIN_URL = os.environ.get(
-    "CLUSTER_DATABASE_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)
+if __package__ in (None, ""):  # run as a script (make cluster-test): the project's root on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ops.cluster import CheckFailed, Cluster, Sink, say
+
 BROKER_URL = os.environ.get("CLUSTER_BROKER_URL", "redis://127.0.0.1:6379/3")
 CACHE_URL = os.environ.get("CLUSTER_CACHE_URL", "redis://127.0.0.1:6379/4")
 NOTIFICATIONS = int(os.environ.get("CLUSTER_NOTIFICATIONS", "2000"))
 MEMBER = ("seoul@demo.wego.local", "wego-demo-2026")
 OTHER_MEMBER = "makati@demo.wego.local"
-METRICS_TOKEN = secrets.token_urlsafe(32)
-STARTED = time.monotonic()
-
-
-def say(text: str) -> None:
-    print(f"[cluster {time.monotonic() - STARTED:6.1f}s] {text}", flush=True)
-
-
-class CheckFailed(Exception):
-    pass
 
 
 def check(condition: bool, text: str) -> None:
     if not condition:
         raise CheckFailed(text)
     say(f"ok: {text}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- HTTP: a tiny client that keeps cookies (also "Secure" ones: the cluster speaks plain HTTP)
@@ -168,151 +142,6 @@ def sign_in(browser: Browser, base: str, address: str, password: str) -> Respons
     )
 
 
-# --- Processes -----------------------------------------------------------------------------------
-
-
-class Cluster:
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.processes: dict[str, subprocess.Popen] = {}
-        self.ports = {name: free_port() for name in ("a", "b", "lb", "s3", "smtp")}
-        self.database = f"wego_cluster_{uuid.uuid4().hex[:8]}"
-        admin = urllib.parse.urlsplit(ADMIN_URL)
-        self.database_url = urllib.parse.urlunsplit(admin._replace(path=f"/{self.database}"))
-        suffix = uuid.uuid4().hex[:8]
-        self.buckets = (f"cluster-media-{suffix}", f"cluster-private-{suffix}")
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "wego_portal.settings",
-            "DJANGO_ENV": "production",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_STATIC_MANIFEST": "false",
-            "DJANGO_LOG_FORMAT": "json",
-            "DATABASE_URL": self.database_url,
-            "REDIS_URL": BROKER_URL,
-            "CACHE_URL": CACHE_URL,
-            "TRUSTED_PROXY_COUNT": "1",
-            "SITE_URL": f"http://127.0.0.1:{self.ports['lb']}",
-            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(self.ports["smtp"]),
-            "AWS_STORAGE_BUCKET_NAME": self.buckets[0],
-            "AWS_PRIVATE_STORAGE_BUCKET_NAME": self.buckets[1],
-            "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.ports['s3']}",
-            "AWS_ACCESS_KEY_ID": "cluster",
-            "AWS_SECRET_ACCESS_KEY": "cluster-secret",
-            "METRICS_TOKEN": METRICS_TOKEN,
-            # Quick recovery of a dead worker's rows, so the run stays short.
-            "NOTIFICATIONS_LEASE_SECONDS": "5",
-            "NOTIFICATIONS_SWEEP_SECONDS": "2",
-            "NOTIFICATIONS_REPUBLISH_AFTER_SECONDS": "5",
-        }
-        for variable in ("TEST_REDIS_CACHE_DB", "PROMETHEUS_MULTIPROC_DIR", "SENTRY_DSN"):
-            self.env.pop(variable, None)
-
-    def url(self, node: str) -> str:
-        return f"http://127.0.0.1:{self.ports[node]}"
-
-    def manage(self, *args: str, env: dict | None = None) -> str:
-        result = subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", *args],
-            cwd=ROOT,
-            env={**self.env, **(env or {})},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise CheckFailed(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-        return result.stdout
-
-    def start(self, name: str, command: list[str], env: dict | None = None) -> None:
-        log = (self.workdir / f"{name}.log").open("wb")
-        self.processes[name] = subprocess.Popen(  # noqa: S603
-            command,
-            cwd=ROOT,
-            env={**self.env, **(env or {})},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        process = self.processes.pop(name, None)
-        if process and process.poll() is None:
-            os.killpg(process.pid, sig)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for name in list(self.processes):
-            self.kill(name, signal.SIGTERM)
-
-    def log_tail(self, name: str, lines: int = 30) -> str:
-        path = self.workdir / f"{name}.log"
-        if not path.exists():
-            return ""
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-    def wait_http(self, url: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise CheckFailed(f"{url} did not answer within {timeout:.0f} s")
-
-    # --- Database -------------------------------------------------------------------------
-
-    def create_database(self) -> None:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.database)))
-
-    def drop_database(self) -> None:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(self.database)
-                )
-            )
-
-    def query(self, statement: str, params=()) -> list[tuple]:
-        with psycopg.connect(self.database_url) as conn:
-            return conn.execute(statement, params).fetchall()
-
-
-def empty_redis() -> None:
-    for url in (BROKER_URL, CACHE_URL):
-        redis.Redis.from_url(url).flushdb()
-
-
-# --- The SMTP sink -------------------------------------------------------------------------------
-
-
-class Sink:
-    """Records every message received: (Message-ID, recipients)."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, tuple[str, ...]]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content)
-        with self.lock:
-            self.messages.append((message.get("Message-ID", ""), tuple(envelope.rcpt_tos)))
-        return "250 OK"
-
-
 # --- The checks ----------------------------------------------------------------------------------
 
 
@@ -385,7 +214,7 @@ def check_metrics(cluster: Cluster) -> str:
     anonymous = Browser().get(f"{cluster.url('lb')}/metrics")
     check(anonymous.status == 401, "/metrics refuses an anonymous scrape through HAProxy")
     scraped = Browser().get(
-        f"{cluster.url('a')}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+        f"{cluster.url('a')}/metrics", headers={"Authorization": f"Bearer {cluster.metrics_token}"}
     )
     check(
         scraped.status == 200 and "wego_outbox_notifications" in scraped.text,
@@ -472,73 +301,34 @@ def main() -> int:
         print("haproxy is not installed (apt-get install haproxy)", file=sys.stderr)
         return 2
     workdir = Path(tempfile.mkdtemp(prefix="wego-cluster-"))
-    cluster = Cluster(workdir)
+    cluster = Cluster(
+        workdir,
+        database=f"wego_cluster_{uuid.uuid4().hex[:8]}",
+        broker_url=BROKER_URL,
+        cache_url=CACHE_URL,
+        env={
+            # Quick recovery of a dead worker's rows, so the run stays short.
+            "NOTIFICATIONS_LEASE_SECONDS": "5",
+            "NOTIFICATIONS_SWEEP_SECONDS": "2",
+            "NOTIFICATIONS_REPUBLISH_AFTER_SECONDS": "5",
+        },
+    )
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=cluster.ports["smtp"])
     say(f"work folder {workdir}; database {cluster.database}; ports {cluster.ports}")
     try:
-        empty_redis()
-        cluster.start(
-            "s3",
-            [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(cluster.ports["s3"])],
-        )
+        cluster.empty_redis()
+        cluster.start_storage(wait=False)
         controller.start()
         cluster.create_database()
         cluster.manage("migrate", "--noinput", "-v", "0")
-        cluster.wait_http(f"{cluster.url('s3')}/moto-api/")
+        cluster.wait_storage()
         cluster.manage("storage_buckets")
         cluster.manage("load_wego_data")
         # The demo accounts are made for DEBUG only: create them with a laptop's settings.
         cluster.manage("demo_accounts", env={"DJANGO_ENV": "local", "DJANGO_DEBUG": "true"})
         say("database migrated, WeGO data and demo accounts loaded, buckets ready")
-        for node in ("a", "b"):
-            prometheus = workdir / f"prometheus-{node}"
-            cluster.start(
-                f"node_{node}",
-                [str(BIN / "gunicorn"), "wego_portal.wsgi:application", "-c", "gunicorn.conf.py"],
-                env={
-                    "GUNICORN_BIND": f"127.0.0.1:{cluster.ports[node]}",
-                    "GUNICORN_WORKERS": "2",
-                    "PROMETHEUS_MULTIPROC_DIR": str(prometheus),
-                },
-            )
-        haproxy_cfg = workdir / "haproxy.cfg"
-        haproxy_cfg.write_text(
-            "global\n  maxconn 256\n"
-            "defaults\n  mode http\n  timeout connect 5s\n  timeout client 60s\n"
-            "  timeout server 60s\n  option forwardfor\n"
-            f"frontend portal\n  bind 127.0.0.1:{cluster.ports['lb']}\n  default_backend nodes\n"
-            "backend nodes\n  balance roundrobin\n  option httpchk GET /healthz/ready\n"
-            "  http-response set-header X-Served-By %[srv_name]\n"
-            f"  server node_a 127.0.0.1:{cluster.ports['a']} check inter 2s\n"
-            f"  server node_b 127.0.0.1:{cluster.ports['b']} check inter 2s\n"
-        )
-        cluster.start("haproxy", ["haproxy", "-db", "-f", str(haproxy_cfg)])
-        celery = [str(BIN / "celery"), "-A", "wego_portal"]
-        for n in (1, 2):
-            cluster.start(
-                f"worker{n}",
-                [
-                    *celery,
-                    "worker",
-                    "-Q",
-                    "celery,outbox-sweep",
-                    "-c",
-                    "2",
-                    "-n",
-                    f"worker{n}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-l",
-                    "warning",
-                ],
-            )
-        cluster.start(
-            "beat", [*celery, "beat", "-s", str(workdir / "beat-schedule"), "-l", "warning"]
-        )
-        for node in ("a", "b"):
-            cluster.wait_http(f"{cluster.url(node)}/healthz/ready")
-        cluster.wait_http(f"{cluster.url('lb')}/healthz/ready")
+        cluster.start_nodes()
         say("two gunicorn nodes behind HAProxy, two workers and beat are up")
 
         check_session_across_nodes(cluster)
@@ -550,16 +340,14 @@ def main() -> int:
         return 0
     except CheckFailed as failure:
         say(f"FAILED: {failure}")
-        for name in ("node_a", "node_b", "worker1", "worker2", "beat", "haproxy", "s3"):
-            if tail := cluster.log_tail(name, 15):
-                print(f"--- {name} (last lines)\n{tail}", flush=True)
+        cluster.print_log_tails()
         return 1
     finally:
         cluster.stop_all()
         controller.stop()
         try:
             cluster.drop_database()
-            empty_redis()
+            cluster.empty_redis()
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -460,7 +460,7 @@ def verbose(label: str, field_name: str) -> str:
 
 
 #: Every cookie the portal sets. None tracks anyone; there are no third-party cookies.
-COOKIES: tuple[tuple[str, str, str], ...] = (
+COOKIES: tuple[tuple[str, StrOrPromise, StrOrPromise], ...] = (
     ("sessionid", _("Keeps you signed in."), _("Until you sign out, at most two weeks.")),
     ("csrftoken", _("Protects forms against cross-site request forgery."), _("One year.")),
     (

@@ -99,7 +99,7 @@ class BaseComponentFormSet(forms.BaseFormSet):
         """The components to keep, in order: those with an area or a need, not removed."""
         kept = []
         for form in self.forms:
-            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):  # type: ignore[attr-defined]  # BaseFormSet's, not in django-stubs
                 continue
             data = form.cleaned_data
             if data.get("area") or data.get("need"):

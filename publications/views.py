@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -50,7 +50,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, slug: str) -> HttpResponse:
+def download(request: HttpRequest, slug: str) -> FileResponse:
     """The PDF as an attachment (application/pdf, nosniff, sandboxed), counted."""
     publication = _publication(slug)
     services.publication_download_count(publication=publication)

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 import pygal
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
+
+# pygal builds its SVG with lxml when lxml is installed (python-docx brings it); the charts are
+# serialised with the standard library's ElementTree below, so pygal must build with it too.
+pygal_etree.to_etree()
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif'
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -21,10 +23,12 @@ class ReportRunRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         years = range(this_year, FIRST_REPORT_YEAR - 1, -1)
-        self.fields["year"].choices = [(year, str(year)) for year in years]
+        cast("forms.ChoiceField", self.fields["year"]).choices = [
+            (year, str(year)) for year in years
+        ]
         self.fields["year"].initial = this_year - 1
         self.fields["year"].help_text = _(
             "The report covers the calendar year; %(year)s is still under way."
         ) % {"year": this_year}
-        self.fields["language"].choices = list(settings.LANGUAGES)
+        cast("forms.ChoiceField", self.fields["language"]).choices = list(settings.LANGUAGES)
         self.fields["language"].initial = settings.LANGUAGE_CODE

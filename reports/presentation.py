@@ -91,7 +91,7 @@ def numbers_context() -> dict:
             )
         ),
         "type_totals": [
-            (str(selectors.TYPE_PLURALS[value]).lower(), count)
+            (str(selectors.TYPE_PLURALS[MemberType(value)]).lower(), count)
             for value, count in zip(MemberType.values, overview["type_totals"], strict=True)
         ],
     }

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ def numbers(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/numbers.html", context)
 
 
-def published_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def published_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """A published annual report PDF, for anyone (withdrawn or unfinished runs are 404)."""
     run = get_object_or_404(selectors.published_report_runs(), pk=pk)
     return private_file_response(
@@ -126,7 +126,7 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
-def run_download(request: HttpRequest, pk: int) -> HttpResponse:
+def run_download(request: HttpRequest, pk: int) -> FileResponse:
     run = get_permitted_object_or_404(
         request.user, "reports.view_reportrun", ReportRun.objects.all(), pk=pk
     )

@@ -32,6 +32,7 @@ import rules
 from django.contrib import admin
 from django.contrib.admin import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
@@ -41,6 +42,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 
 from members.rules import is_secretariat, staffed_office_ids
 
+from .pagination import EstimatedCountPaginator
 from .spreadsheets import neutralise
 
 ACTIONS = ("view", "add", "change", "delete")
@@ -145,6 +147,15 @@ class PortalAdminMixin(ConfirmActionMixin):
 
     def has_delete_permission(self, request, obj=None):
         return self.ask(request, "delete", obj)
+
+    # -- the list ---------------------------------------------------------------------------
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """An unfiltered list of a big table shows PostgreSQL's row estimate, not a COUNT(*)."""
+        paginator = self.paginator
+        if paginator is Paginator:  # the default: an admin naming its own keeps it
+            paginator = EstimatedCountPaginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     # -- scope ----------------------------------------------------------------------------
 

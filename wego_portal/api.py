@@ -37,7 +37,7 @@ class PersonalTokenAuthentication(TokenAuthentication):
 class PersonalTokenScheme(KnoxTokenScheme):
     """The OpenAPI schema describes ``PersonalTokenAuthentication`` as knox's token scheme."""
 
-    target_class = PersonalTokenAuthentication
+    target_class = PersonalTokenAuthentication  # type: ignore[assignment]  # drf-spectacular takes the class or its dotted path
 
 
 class StandardCursorPagination(CursorPagination):
@@ -46,7 +46,7 @@ class StandardCursorPagination(CursorPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
-    ordering = ("sort_name", "id")
+    ordering: tuple[str, ...] = ("sort_name", "id")
 
 
 class SlidingWindowCounterMixin:

@@ -19,7 +19,8 @@ def _list_routes() -> list[str]:
                 walk(pattern.url_patterns)
             elif (
                 isinstance(pattern, URLPattern)
-                and (pattern.name or "").endswith("-list")
+                and pattern.name is not None
+                and pattern.name.endswith("-list")
                 and not pattern.pattern.converters
                 and pattern.name not in names
             ):

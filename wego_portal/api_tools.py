@@ -11,7 +11,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField()
     detail = serializers.CharField()
-    fields = serializers.DictField(required=False, help_text="Field name: list of messages.")
+    # A declared field is taken off the class by DRF, so it does not replace Serializer.fields.
+    fields = serializers.DictField(required=False, help_text="Field name: list of messages.")  # type: ignore[assignment]
 
 
 class ErrorSerializer(serializers.Serializer):

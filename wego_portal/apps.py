@@ -35,7 +35,8 @@ def plain_querysets_for_translated_models() -> None:
             if cls is MultilingualManager:
                 manager.__class__ = Manager
             elif issubclass(cls, MultilingualManager):
-                manager.__class__ = next(
+                # Undoing modeltranslation's patch: the manager's own class before it.
+                manager.__class__ = next(  # type: ignore[assignment]
                     base
                     for base in cls.__bases__
                     if not issubclass(base, MultilingualQuerysetManager)
@@ -48,7 +49,7 @@ def plain_querysets_for_translated_models() -> None:
             c for c in model._meta.constraints if not _is_language_copy(c.name, languages)
         ]
         model._meta.__class__ = Options
-        model._meta._expire_cache()
+        model._meta._expire_cache()  # type: ignore[attr-defined]  # Options' private cache reset
 
 
 def _is_language_copy(name: str, languages: list[str]) -> bool:

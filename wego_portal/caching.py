@@ -16,12 +16,14 @@ import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 
@@ -36,7 +38,8 @@ class CacheVersion:
     key: str
 
     def current(self) -> int:
-        return cache.get_or_set(self.key, 1, None)
+        # get_or_set returns None only for a default of None; ours is 1.
+        return cast("int", cache.get_or_set(self.key, 1, None))
 
     def bump(self) -> None:
         try:
@@ -65,7 +68,7 @@ def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: in
             key = f"page:{prefix}:{version()}:{get_language()}:{digest}"
             etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
-                response = HttpResponseNotModified()
+                response: HttpResponse = HttpResponseNotModified()
                 response["ETag"] = etag
                 _public(response)
                 return response
@@ -89,3 +92,29 @@ def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: in
         return wrapper
 
     return decorator
+
+
+def cached_fragment(
+    request: HttpRequest,
+    *,
+    version: Callable[[], int],
+    prefix: str,
+    render: Callable[[], str],
+    timeout: int = 300,
+) -> str:
+    """A part of a page that is the same for every visitor, rendered once per URL, language and
+    data ``version`` and kept in the shared cache for ``timeout`` seconds.
+
+    For pages a signed-in user also sees (whose header is theirs, so the whole page cannot be
+    shared): the list itself — results, facets, pagination — is built and rendered only on a
+    miss, so a hit costs no query. ``render`` must not use anything of the user's (no CSRF
+    token, no name, no permission); the URL path carries the language prefix and the query.
+    """
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    key = f"fragment:{prefix}:{version()}:{get_language()}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, timeout)
+    # HTML this portal's own template rendered (escaped there).
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703

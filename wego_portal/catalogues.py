@@ -42,5 +42,6 @@ def compile_catalogues(*, force: bool = False) -> list[Path]:
 def _reset_translation_cache() -> None:
     from django.utils.translation import trans_real
 
-    trans_real._translations = {}
-    trans_real._default = None
+    # Django's private translation caches (not in django-stubs), emptied so new .mo files load.
+    trans_real._translations = {}  # type: ignore[attr-defined]
+    trans_real._default = None  # type: ignore[attr-defined]

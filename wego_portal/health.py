@@ -64,7 +64,7 @@ def _check_one_storage(alias: str) -> None:
     bucket_name = getattr(storage, "bucket_name", None)
     if bucket_name:
         # Object storage: the bucket answers with our credentials.
-        storage.connection.meta.client.head_bucket(Bucket=bucket_name)
+        storage.connection.meta.client.head_bucket(Bucket=bucket_name)  # type: ignore[attr-defined]  # an S3 storage (it has a bucket) has a boto3 connection
         return
     location = getattr(storage, "location", None)
     if location is None:

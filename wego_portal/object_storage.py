@@ -21,7 +21,7 @@ def s3_bucket_of(alias: str):
     bucket_name = getattr(storage, "bucket_name", None)
     if not bucket_name:
         return None
-    return storage.connection.meta.client, bucket_name
+    return storage.connection.meta.client, bucket_name  # type: ignore[attr-defined]  # an S3 storage (it has a bucket) has a boto3 connection
 
 
 def _create(client, bucket: str) -> bool:

@@ -249,7 +249,7 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
         path = reverse("sitemap_section", kwargs={"section": section})
         for page in range(1, sitemap.paginator.num_pages + 1):
             location = absolute_uri(path + (f"?p={page}" if page > 1 else ""))
-            entry = {"location": location, "last_mod": None}
+            entry: dict[str, object] = {"location": location, "last_mod": None}
             if page == 1:
                 latest = sitemap.get_latest_lastmod()
                 if latest is not None:

@@ -23,7 +23,7 @@ from .sitemaps import portal_sitemaps, sitemap_index
 from .views import HomeView, favicon
 
 # The admin login goes through allauth's login (rate limits, two-factor, e-mail verification).
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented wrapping of the admin login
 admin.site.site_header = _("WeGO back office")
 admin.site.site_title = _("WeGO back office")
 admin.site.index_title = _("Secretariat dashboard")

@@ -6,7 +6,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
-    HttpResponseRedirect,
 )
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -65,7 +64,7 @@ def home_sections() -> dict:
     }
 
 
-def favicon(request: HttpRequest) -> HttpResponseRedirect:
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Browsers ask for /favicon.ico on every page (the admin's too): the site's SVG mark."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
@@ -92,7 +91,7 @@ def server_error(request, template_name: str = "500.html"):
     if not _database_unavailable(sys.exc_info()[1]):
         return defaults.server_error(request, template_name)
     try:
-        content = render_to_string("503.html", {"retry_after": UNAVAILABLE_RETRY_AFTER})
+        content: str = render_to_string("503.html", {"retry_after": UNAVAILABLE_RETRY_AFTER})
     except Exception:  # the page of last resort must not fail in turn
         logger.exception("Rendering 503.html failed")
         content = "<!DOCTYPE html><title>Service unavailable</title><h1>Service unavailable</h1>"

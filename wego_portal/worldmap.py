@@ -51,7 +51,8 @@ def country_paths() -> dict[str, str]:
         # A ring crossing the antimeridian (Russia, Fiji) would streak across the whole map:
         # keep it continuous by shifting the far side one map-width over; the SVG's viewBox
         # clips what then lies beyond the edge.
-        shifted, offset = [], 0.0
+        shifted: list[tuple[float, float]] = []
+        offset = 0.0
         for i, (x, y) in enumerate(points):
             if i and abs(x + offset - shifted[-1][0]) > WIDTH / 2:
                 offset += WIDTH if shifted[-1][0] > x + offset else -WIDTH

@@ -2,11 +2,17 @@ from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from catalog.models import Project
+from members.models import Organization
+from programs.models import SmartCityArea
 
 
 class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    organization: "serializers.SlugRelatedField[Organization]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    areas: "serializers.SlugRelatedField[SmartCityArea]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     figures = serializers.JSONField(read_only=True, help_text="Results in figures.")
     links = serializers.JSONField(read_only=True)
     url = serializers.SerializerMethodField()

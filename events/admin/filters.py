@@ -147,7 +147,7 @@ class EventRegistrationInline(PortalTabularInline):
     max_num = 0
     can_delete = False
     show_change_link = True
-    fields = ["name", "email", "organization_name", "status_tag", "requested_at"]
+    fields = ("name", "email", "organization_name", "status_tag", "requested_at")
     readonly_fields = fields
     ordering = ["status", "requested_at", "id"]
     verbose_name_plural = _("registrations (cancel or export them from the registrations list)")

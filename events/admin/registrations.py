@@ -55,7 +55,7 @@ class EventRegistrationAdmin(PortalModelAdmin):
     list_filter = ["status", RegistrationEventFilter]
     list_select_related = ["event"]
     search_fields = ["name", "email", "organization_name", "event__title"]
-    readonly_fields = [
+    readonly_fields = (
         "event",
         "user",
         "organization",
@@ -70,7 +70,7 @@ class EventRegistrationAdmin(PortalModelAdmin):
         "confirmed_at",
         "promoted_at",
         "cancelled_at",
-    ]
+    )
     fields = readonly_fields
     actions = ["cancel_registrations", "export_csv", "export_xlsx"]
     list_per_page = 100

@@ -15,7 +15,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     text = serializers.CharField(source="resolution.text")
     body = serializers.CharField(source="resolution.body.kind")
     majority = serializers.CharField(source="resolution.majority")
-    meeting = serializers.SlugRelatedField(
+    meeting: "serializers.SlugRelatedField[Meeting]" = serializers.SlugRelatedField(
         source="resolution.meeting", slug_field="slug", read_only=True
     )
     written_procedure = serializers.BooleanField(source="resolution.written_procedure")

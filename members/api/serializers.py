@@ -11,7 +11,9 @@ class OfficeSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
 
 class OrganizationSerializer(CountryFieldMixin, serializers.ModelSerializer):
-    office = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    office: "serializers.SlugRelatedField[Office]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     url = serializers.SerializerMethodField()
     logo = serializers.ImageField(source="logo_thumbnail", read_only=True)
 

@@ -18,7 +18,9 @@ from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts.models import User
 from events.models import EventRegistration
@@ -65,7 +67,7 @@ def _rows(queryset, *, exclude: tuple[str, ...] = ()) -> list[dict]:
     ]
 
 
-def _collect(export: DataExport) -> tuple[dict, list[tuple[str, object]]]:
+def _collect(export: DataExport) -> tuple[dict, list[tuple[str, FieldFile]]]:
     """Everything held about the export's subject, and the files to include."""
     from members.models import OrganizationUser
     from programs.models import Application, ApplicationAttachment, ApplicationMessage
@@ -73,7 +75,7 @@ def _collect(export: DataExport) -> tuple[dict, list[tuple[str, object]]]:
     user = export.user
     email = (user.email if user else export.email).lower()
     data: dict = {}
-    files: list[tuple[str, object]] = []
+    files: list[tuple[str, FieldFile]] = []
     if user is not None:
         data["profile"] = {
             "email": user.email,
@@ -104,7 +106,8 @@ def _collect(export: DataExport) -> tuple[dict, list[tuple[str, object]]]:
         attachments = ApplicationAttachment.objects.filter(uploaded_by=user)
         data["uploaded_files"] = _rows(attachments)
         files += [
-            (f"files/attachments/{a.pk}-{PurePath(a.file.name).name}", a.file) for a in attachments
+            (f"files/attachments/{a.pk}-{PurePath(a.file.name or '').name}", a.file)
+            for a in attachments
         ]
         data["api_tokens"] = [
             {
@@ -112,7 +115,7 @@ def _collect(export: DataExport) -> tuple[dict, list[tuple[str, object]]]:
                 "created": token.created,
                 "expiry": token.expiry,
             }
-            for token in user.auth_token_set.select_related("name_record")
+            for token in AuthToken.objects.filter(user=user).select_related("name_record")
         ]
         registrations = EventRegistration.objects.filter(Q(user=user) | Q(email__iexact=email))
         notifications = Notification.objects.filter(Q(recipient=user) | Q(to_email__iexact=email))
@@ -133,7 +136,7 @@ def _collect(export: DataExport) -> tuple[dict, list[tuple[str, object]]]:
     data["join_requests"] = _rows(join_requests)
     files += [
         (
-            f"files/join-requests/{j.pk}-{PurePath(j.supporting_letter.name).name}",
+            f"files/join-requests/{j.pk}-{PurePath(j.supporting_letter.name or '').name}",
             j.supporting_letter,
         )
         for j in join_requests

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry as AdminLogEntry
@@ -14,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 from events.models import EventRegistration
 from health.models import Inquiry
 from members.enums import ApplicationStatus as JoinStatus
@@ -114,7 +118,7 @@ def retention_enforce(*, now: datetime.datetime | None = None) -> RetentionRun:
 # add the new version here and raise ``PRIVACY_CONSENT_TEXT_VERSIONS``, so every record still
 # says what its person agreed to.
 
-CONSENT_TEXTS: dict[tuple[str, str], str] = {
+CONSENT_TEXTS: dict[tuple[str, str], StrOrPromise] = {
     (ConsentPurpose.SHARE_WITH_HOST, "1"): gettext_lazy(
         "Share my name, organization and e-mail address with the organizations hosting this "
         "event, so that they can contact me about it. I can withdraw this at any time."

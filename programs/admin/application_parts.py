@@ -183,14 +183,14 @@ class ReviewInline(PortalTabularInline):
     model = Review
     extra = 0
     can_delete = False
-    fields = [
+    readonly_fields = (
         "reviewer",
         *[key for key, _label in CRITERIA],
         "average_score",
         "recommendation",
         "completed_at",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     verbose_name_plural = _("Review scores (1 to 5)")
     read_only = True
 

@@ -7,6 +7,8 @@ application's answers live in a detail table of its kind (``SolutionFinderDetail
 change is recorded as an ``ApplicationTransition``.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,6 +24,9 @@ from ..enums import (
 )
 
 LONG_TEXT = 5000
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class SmartCityArea(models.Model):
@@ -179,7 +184,7 @@ class Call(models.Model):
         return member_type in (self.eligible_member_types or [])
 
     @property
-    def eligible_labels(self) -> list[str]:
+    def eligible_labels(self) -> list["StrOrPromise"]:
         return [
             MemberType(value).label
             for value in self.eligible_member_types or []

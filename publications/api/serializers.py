@@ -1,10 +1,13 @@
 from rest_framework import serializers
 
+from programs.models import Program
 from publications.models import Publication
 
 
 class PublicationSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    program: "serializers.SlugRelatedField[Program]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
     url = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()

@@ -1,4 +1,5 @@
-"""A signed-in page view costs two queries of session and authentication and writes nothing."""
+"""A signed-in page view costs two queries of session and authentication and writes nothing;
+the directory below the header costs none more once its fragment is cached."""
 
 import pytest
 from allauth.usersessions.models import UserSession
@@ -45,6 +46,7 @@ def test_a_signed_in_page_view_reads_the_session_and_the_user_once_and_writes_no
         if any(t in sql for t in ("django_session", "accounts_user", "usersessions", "notific"))
     ]
     assert len(overhead) == 2  # the session, the user; the header's unread count is cached
+    assert len(queries) == 2  # and the list below the header is a cached fragment of the URL
     assert not [sql for sql in queries if sql.lstrip().upper().startswith(("UPDATE", "INSERT"))]
     assert not [sql for sql in queries if "SAVEPOINT" in sql.upper()]
 

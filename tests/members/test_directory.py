@@ -255,6 +255,49 @@ def test_directory_is_never_served_from_the_page_cache_to_signed_in_users(client
     assert "Sign out" in response.content.decode()
 
 
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_signed_in_directory_view_costs_the_session_and_the_user_only(
+    client, user, django_assert_num_queries, count
+):
+    for _ in range(count):
+        OrganizationFactory()
+    client.force_login(user)
+    client.get(DIRECTORY, {"page": 2})  # records the session's activity; fills the list's cache
+
+    # the session, the user: the list below the header is the cached fragment of this URL
+    with django_assert_num_queries(2):
+        response = client.get(DIRECTORY, {"page": 2})
+
+    assert "Sign out" in response.content.decode()
+    assert f"{count} members" in response.content.decode()
+
+
+def test_the_signed_in_directory_shows_a_change_at_once(
+    client, user, django_capture_on_commit_callbacks
+):
+    OrganizationFactory(name="Seoul")
+    busan = OrganizationFactory(name="Busan", status=OrganizationStatus.SUSPENDED)
+    client.force_login(user)
+    assert "Busan" not in client.get(DIRECTORY).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _reactivate(busan)
+
+    html = client.get(DIRECTORY).content.decode()
+    assert "Busan" in html
+    assert "2 members" in html
+
+
+def test_the_cached_directory_list_is_kept_per_language(client, user):
+    OrganizationFactory(name="Seoul", member_type=MemberType.LOCAL_GOVERNMENT)
+    client.force_login(user)
+    client.get(DIRECTORY)
+
+    korean = client.get("/ko" + DIRECTORY).content.decode()
+
+    assert "<h1>회원 디렉터리</h1>" in korean.split("<main")[1]
+
+
 @pytest.mark.parametrize("year", ["0", "99999", "abc"])
 def test_directory_ignores_an_impossible_joined_year(client, network, year):
     response = client.get(DIRECTORY, {"joined": year})

@@ -48,3 +48,40 @@ def test_changelist_query_count_does_not_grow_with_rows(client, name):
 
     assert five == one + 4
     assert many == few
+
+
+def test_an_unfiltered_big_list_shows_the_planners_estimate_and_a_filtered_one_counts(
+    monkeypatch,
+):
+    from django.db import connection as db
+
+    from members.models import Organization
+    from wego_portal import pagination
+
+    for _ in range(3):
+        OrganizationFactory()
+    if db.vendor != "postgresql":
+        assert pagination.EstimatedCountPaginator(Organization.objects.all(), 10).count == 3
+        return
+    with db.cursor() as cursor:
+        cursor.execute("ANALYZE members_organization")
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE relname = 'members_organization'"
+        )
+        estimate = cursor.fetchone()[0]
+    monkeypatch.setattr(pagination, "ESTIMATE_COUNT_ABOVE", -1)  # every table counts as big
+
+    with CaptureQueriesContext(db) as queries:
+        unfiltered = pagination.EstimatedCountPaginator(Organization.objects.order_by("pk"), 10)
+        assert unfiltered.count == estimate
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    filtered = Organization.objects.filter(name__startswith="City")
+    assert pagination.EstimatedCountPaginator(filtered, 10).count == 3
+
+
+def test_a_small_table_is_counted_exactly():
+    from members.models import Organization
+    from wego_portal.pagination import EstimatedCountPaginator
+
+    OrganizationFactory()
+    assert EstimatedCountPaginator(Organization.objects.all(), 10).count == 1

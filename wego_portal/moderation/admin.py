@@ -1,6 +1,8 @@
 """The back office's side of moderation: the queue filter, the status tag and the "publish" /
 "return with a note" actions, for any ``ModelAdmin`` of a ``Moderated`` model."""
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +64,9 @@ class ModerationAdminMixin:
     selected row and call the moderation services, which check it again.
     """
 
+    #: ModelAdmin's, which this mixin is combined with (declared for the type checker only).
+    message_user: Callable[..., None]
+
     moderation: Moderation
     published_message = ngettext_lazy(
         "%(n)d contribution published; the city was told.",
@@ -85,14 +90,14 @@ class ModerationAdminMixin:
         "published_at",
     )
     #: The "Record" fieldset's fields.
-    moderation_record_fields = [
+    moderation_record_fields = (
         "created_by",
         "submitted_at",
         "submitted_by",
         "decided_at",
         "decided_by",
         "published_at",
-    ]
+    )
 
     def has_moderate_permission(self, request, obj=None):
         return self.ask(request, self.moderation.permission, obj)

@@ -1,5 +1,7 @@
 """The fields and constraints every moderated contribution has (``Moderated``)."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -50,6 +52,8 @@ class Moderated(models.Model):
 
     #: The fields a submission must have (their verbose names are listed when missing).
     REQUIRED_FOR_SUBMISSION: tuple[str, ...] = ()
+    #: Every moderated kind has a public page (declared for the type checker only).
+    get_absolute_url: Callable[[], str]
 
     class Meta:
         abstract = True
@@ -72,7 +76,7 @@ class Moderated(models.Model):
     def missing_for_submission(self) -> list[str]:
         """The verbose names of the required fields still empty."""
         return [
-            str(self._meta.get_field(name).verbose_name)
+            str(self._meta.get_field(name).verbose_name)  # type: ignore[union-attr]  # required fields are the model's own, never a reverse relation
             for name in self.REQUIRED_FOR_SUBMISSION
             if getattr(self, name) in ("", None)
         ]

@@ -84,9 +84,9 @@ class Moderation:
 
 
 def _locked(moderation: Moderation, obj: Moderated) -> Moderated:
-    queryset = moderation.model.objects.select_for_update(of=("self",))
+    queryset = moderation.model._default_manager.select_for_update(of=("self",))
     if any(f.name == "organization" for f in moderation.model._meta.get_fields()):
-        queryset = queryset.select_related("organization")
+        queryset = queryset.select_related("organization")  # type: ignore[misc]  # checked just above
     return queryset.get(pk=obj.pk)
 
 

@@ -56,7 +56,7 @@ class RequestObservabilityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = accepted(request.headers.get(HEADER))
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # an attribute of ours on Django's request
         token = bind(request_id)
         sentry_sdk.set_tag("request_id", request_id)
         counter = _QueryCounter()

@@ -253,9 +253,9 @@ class Command(BaseCommand):
                 ),
             },
         ]
-        calls = {}
+        calls: dict[str, Call] = {}
         for spec in specs:
-            slug = spec.pop("slug")
+            slug = str(spec.pop("slug"))
             call, _created = Call.objects.get_or_create(
                 slug=slug, defaults={**spec, "eligible_member_types": local_governments}
             )

@@ -1,0 +1,1 @@
+"""The settings by concern; ``settings/base.py`` gathers them in order."""
