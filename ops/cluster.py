@@ -71,6 +71,8 @@ class Cluster:
         cache_url: str,
         env: dict[str, str] | None = None,
         web_workers: int = 2,
+        health_check: str = "check inter 2s",
+        health_check_timeout: str = "",
     ) -> None:
         self.workdir = workdir
         self.processes: dict[str, subprocess.Popen] = {}
@@ -79,6 +81,8 @@ class Cluster:
         self.database_url = database_url(database)
         self.broker_url, self.cache_url = broker_url, cache_url
         self.web_workers = web_workers
+        # HAProxy's health check of each node: its server options, and "timeout check".
+        self.health_check, self.health_check_timeout = health_check, health_check_timeout
         self.metrics_token = secrets.token_urlsafe(32)
         suffix = uuid.uuid4().hex[:8]
         self.buckets = (f"cluster-media-{suffix}", f"cluster-private-{suffix}")
@@ -209,9 +213,14 @@ class Cluster:
             "  timeout server 60s\n  option forwardfor\n"
             f"frontend portal\n  bind 127.0.0.1:{self.ports['lb']}\n  default_backend nodes\n"
             "backend nodes\n  balance roundrobin\n  option httpchk GET /healthz/ready\n"
-            "  http-response set-header X-Served-By %[srv_name]\n"
-            f"  server node_a 127.0.0.1:{self.ports['a']} check inter 2s\n"
-            f"  server node_b 127.0.0.1:{self.ports['b']} check inter 2s\n"
+            + (
+                f"  timeout check {self.health_check_timeout}\n"
+                if self.health_check_timeout
+                else ""
+            )
+            + "  http-response set-header X-Served-By %[srv_name]\n"
+            f"  server node_a 127.0.0.1:{self.ports['a']} {self.health_check}\n"
+            f"  server node_b 127.0.0.1:{self.ports['b']} {self.health_check}\n"
         )
         self.start("haproxy", ["haproxy", "-db", "-f", str(haproxy_cfg)])
         celery = [str(BIN / "celery"), "-A", "wego_portal"]

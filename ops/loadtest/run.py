@@ -14,8 +14,10 @@
 
 Exits non-zero when any request failed (the report lists the errors) or the cluster could not
 start. Redis: LOADTEST_BROKER_URL and LOADTEST_CACHE_URL (default redis://127.0.0.1:6379/5
-and /6; dedicated databases, emptied at start and end). LOADTEST_TEMPLATE: a prepared database
-to copy instead of generating (CREATE DATABASE ... TEMPLATE; it must have no connections).
+and /6; dedicated databases, emptied at start and end). LOADTEST_TEMPLATE: a database holding
+the WeGO data (and perhaps the network) to copy instead of starting empty (CREATE DATABASE ...
+TEMPLATE; it must have no connections): the WeGO data is not loaded again, the network is
+topped up to the scale.
 """
 
 import datetime
@@ -96,8 +98,9 @@ def prepare_database(cluster: Cluster) -> None:
     cluster.manage("migrate", "--noinput", "-v", "0")
     cluster.wait_storage()
     cluster.manage("storage_buckets")
-    if state != READY:
+    if state != READY and not TEMPLATE:  # a template holds the WeGO data already
         cluster.manage("load_wego_data")
+    if state != READY:
         # The demo accounts are made for DEBUG only: create them with a laptop's settings.
         cluster.manage("demo_accounts", env={"DJANGO_ENV": "local", "DJANGO_DEBUG": "true"})
         say(f"WeGO data and demo accounts loaded; generating {SCALE:,} organizations")
@@ -177,6 +180,10 @@ def main() -> int:
         cache_url=CACHE_URL,
         web_workers=WEB_WORKERS,
         env={"RATE_LIMIT_LOGIN": f"{max(100, 4 * USERS)}/m/ip"},
+        # A node that answers slowly under load is busy, not dead: the balancer's check waits
+        # for it (30 s) and takes it out after six failures in a row, not three.
+        health_check="check inter 5s fall 6 rise 1",
+        health_check_timeout="30s",
     )
     controller = Controller(Sink(), hostname="127.0.0.1", port=cluster.ports["smtp"])
     say(f"work folder {workdir}; database {DATABASE}; ports {cluster.ports}")

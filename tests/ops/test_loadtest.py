@@ -8,6 +8,7 @@ to the user who asks (visitor, member, staff). The report writer replaces its ow
 bench/results.md and nothing else.
 """
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -141,6 +142,10 @@ def _clients() -> dict[str, Client]:
     return {"Visitor": Client(), "Member": member, "Staff": staff}
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("locust") is None,
+    reason="Locust is not installed in this virtualenv (make venv installs requirements/dev.txt)",
+)
 def test_the_scenario_covers_the_pages_and_every_request_answers(network):
     clients = _clients()
     pages = {

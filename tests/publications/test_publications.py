@@ -79,9 +79,12 @@ def test_published_annual_report_runs_join_the_library(client, settings, tmp_pat
 
     html = client.get("/publications/").content.decode()
 
-    assert f'href="/numbers/annual-reports/{run.pk}.pdf"' in html
+    assert f'href="/numbers/annual-reports/{run.pk}.pdf" hreflang="en"' in html
     assert f'href="/numbers/annual-reports/{unpublished.pk}.pdf"' not in html
-    assert "WeGO annual report 2020 (en, PDF)" in html
+    assert "WeGO annual report 2020 (English, PDF)" in html
+    assert "1 publication<" in html
+    korean = client.get("/ko/publications/").content.decode()
+    assert "(영어, PDF)" in korean
     guidelines = client.get("/publications/", {"kind": "guidelines"}).content.decode()
     assert "annual-reports" not in guidelines
 
