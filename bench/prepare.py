@@ -36,15 +36,16 @@ def pages(total: int) -> list[dict]:
     deep_page = max(1, (total // 24) // 2)
     search = reverse("search:search")
     # (label, path, signed in, kind): kind "public" pages and "api" lists have the 50 ms
-    # target, "admin" the changelists' target.
+    # target, "search" the site search's 100 ms, "admin" the changelists' target. Searches
+    # are measured signed in: a visitor's repeated search is a page-cache hit.
     rows = [
         ("Directory, page 1 (visitor, page cache)", "/members/", False, "public"),
         ("Directory, page 1 (signed in, rendered)", "/members/", True, "public"),
         ("Directory, search with a typo `seol` (signed in)", "/members/?q=seol", True, "public"),
-        ("Directory, search `서울` (visitor)", "/members/?q=서울", False, "public"),
-        ("Directory, search `Сеул` (visitor)", "/members/?q=Сеул", False, "public"),
-        ("Directory, search `首尔` (visitor)", "/members/?q=首尔", False, "public"),
-        ("Directory, search `سيول` (visitor)", "/members/?q=سيول", False, "public"),
+        ("Directory, search `서울` (signed in)", "/members/?q=서울", True, "public"),
+        ("Directory, search `Сеул` (signed in)", "/members/?q=Сеул", True, "public"),
+        ("Directory, search `首尔` (signed in)", "/members/?q=首尔", True, "public"),
+        ("Directory, search `سيول` (signed in)", "/members/?q=سيول", True, "public"),
         (
             "Directory, region and type filters (signed in)",
             "/members/?region=africa&type=local_government",
@@ -93,7 +94,11 @@ def main() -> None:
     from accounts.models import User
     from members.models import Organization
 
-    user = User.objects.get(email=os.environ["BENCH_EMAIL"])
+    user = User.objects.filter(email=os.environ["BENCH_EMAIL"]).first()
+    if user is None:  # a database built before the benchmark's user existed
+        user = User.objects.create_superuser(
+            email=os.environ["BENCH_EMAIL"], password=os.environ["BENCH_PASSWORD"]
+        )
     user.set_password(os.environ["BENCH_PASSWORD"])
     user.save(update_fields=["password"])
     # A verified address, as every staff member has: signing in goes straight to the portal.

@@ -119,6 +119,7 @@ def throughput(server: Server, cookie: str, seconds: int, rounds: int) -> dict:
     for round_number in range(1, rounds + 1):
         for label, path, with_cookie in targets:
             measured = wrk(server.url(path), seconds, with_cookie)
+            server.drain()
             runs[label].append(measured)
             print(f"    round {round_number}: {label:<40} {measured['rps']:8.0f} rps")
     return {

@@ -72,6 +72,15 @@ class Server:
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer in time")
 
+    def drain(self) -> None:
+        """Wait until the requests wrk left queued when it stopped are served, so that the
+        next measurement starts on idle workers: a request behind them returns after them."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection.request("GET", "/_bench/bare")
+        connection.getresponse().read()
+        connection.close()
+        time.sleep(0.5)
+
     def workers(self) -> list[int]:
         if self.process is None:
             return []
