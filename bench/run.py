@@ -17,10 +17,11 @@ throwaway secrets), and measured over HTTP on loopback:
 Requests carry X-Forwarded-Proto: https, as production's load balancer sends it (secure
 cookies, HSTS and the HTTPS redirect stay on). Signed-in requests use a session cookie from
 the real sign-in form. Results go to bench/results.md (between its bench markers) and
-bench/results/bench.json; the notification benchmark (bench/notifications.py) runs last.
+bench/results/bench.json; the notification and newsletter benchmarks (bench/notifications.py,
+bench/newsletter.py) run last.
 
 Options: --sizes 1000,100000  --repeat 30  --seconds 10  --rounds 3  --skip-throughput
---skip-notifications  --no-write.
+--skip-notifications  --skip-newsletter  --no-write.
 """
 
 import argparse
@@ -202,6 +203,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-notifications", action="store_true")
+    parser.add_argument("--skip-newsletter", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     sizes = environment.sizes(args.sizes)
@@ -244,6 +246,20 @@ def main() -> None:
             env={
                 **os.environ,
                 "DATABASE_URL": f"{environment.POSTGRES}/{environment.DB_PREFIX}notifications",
+                "REDIS_URL": environment.BROKER_URL,
+            },
+        )
+
+    newsletter = ROOT / "bench" / "newsletter.py"
+    if newsletter.exists() and not args.skip_newsletter:
+        print("\n== Newsletter: one issue to 10,000 confirmed subscribers")
+        subprocess.run(
+            [environment.PYTHON, str(newsletter)],
+            check=True,
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": f"{environment.POSTGRES}/{environment.DB_PREFIX}newsletter",
                 "REDIS_URL": environment.BROKER_URL,
             },
         )

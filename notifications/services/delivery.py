@@ -1,5 +1,6 @@
 """The outbox: claiming, rendering in the recipient's language, sending through the mailer, retries and the sweeper."""
 
+import email.policy
 import smtplib
 import time
 from collections import deque
@@ -225,6 +226,27 @@ def render_for_delivery(notification: Notification, objects=None) -> bool:
     return True
 
 
+class OutboxEmail(EmailMultiAlternatives):
+    """An e-mail whose ``raw_headers`` are written exactly as given.
+
+    The SMTP policy folds a header at 78 characters and, when a word is longer than that (a
+    List-Unsubscribe URL with its signed token), encodes it (RFC 2047), which mail clients
+    do not decode in URL headers. These headers are ASCII lines well within the 998
+    characters SMTP allows: they go unfolded.
+    """
+
+    raw_headers: dict[str, str]
+
+    def message(self, *, policy=email.policy.default):
+        msg = super().message(policy=policy.clone(refold_source="none"))
+        for name, value in getattr(self, "raw_headers", {}).items():
+            if not value.isascii() or "\r" in value or "\n" in value or len(value) > 900:
+                raise ValueError(f"The {name} header must be one ASCII line.")
+            if name not in msg:
+                msg.set_raw(name, value)
+        return msg
+
+
 def email_message_for(notification: Notification) -> EmailMultiAlternatives:
     """The e-mail for a row: plain text with an HTML alternative.
 
@@ -236,7 +258,7 @@ def email_message_for(notification: Notification) -> EmailMultiAlternatives:
     address = notification.address
     if not address:
         raise ValueError("The notification has no e-mail address.")
-    message = EmailMultiAlternatives(
+    message = OutboxEmail(
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -247,10 +269,12 @@ def email_message_for(notification: Notification) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
-    for name, value in (notification.headers or {}).items():
-        # Per-message headers (List-Unsubscribe…) never replace the outbox's own.
-        if name not in message.extra_headers:
-            message.extra_headers[name] = str(value)
+    # Per-message headers (List-Unsubscribe…) never replace the outbox's own.
+    message.raw_headers = {
+        name: str(value)
+        for name, value in (notification.headers or {}).items()
+        if name not in message.extra_headers
+    }
     if request_id := current_request_id():
         # The request (or task) that caused the message: its log lines carry the same id.
         message.extra_headers[REQUEST_ID_HEADER] = request_id

@@ -94,6 +94,7 @@ def public_paths() -> list[str]:
         "/accounts/login/",
         "/privacy/",
         "/privacy/cookies/",
+        "/newsletter/",
         *optional("health:index"),
         *optional("health:initiatives"),
         *optional("health:knowledge_hub"),

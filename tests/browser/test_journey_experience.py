@@ -44,6 +44,23 @@ def phone_page(browser, live_server):
     return context.new_page()
 
 
+def newsletter_paths() -> list[str]:
+    """The newsletter's pages: sign-up, check your e-mail, and the pages of its signed links."""
+    from newsletter import tokens
+    from tests.factories.newsletter import SubscriberFactory
+
+    subscriber = SubscriberFactory(email="phone@city.test")
+    manage = tokens.manage_token(subscriber.key)
+    return [
+        reverse("newsletter:subscribe"),
+        reverse("newsletter:check_email"),
+        reverse("newsletter:confirm", args=[tokens.confirm_token(subscriber.key)]),
+        reverse("newsletter:preferences", args=[manage]),
+        reverse("newsletter:unsubscribe", args=[manage]),
+        reverse("newsletter:confirm", args=["not-a-token"]),
+    ]
+
+
 def overflow(page) -> int:
     """How many pixels the page is wider than the window (0 when it fits)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -201,6 +218,7 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, wego_data):
         "/numbers/",
         "/status/",
         "/no-such-page/",
+        *newsletter_paths(),
     ]
 
     too_wide = {}

@@ -1,6 +1,7 @@
 """Sending an issue: targeting, languages, headers of the sent message, no duplicates,
 constant queries per batch, and bounces."""
 
+import email.policy
 import smtplib
 from unittest import mock
 
@@ -82,6 +83,11 @@ def test_sent_message_carries_one_click_unsubscribe_headers_and_request_id(
     assert f"/newsletter/unsubscribe/{token}/>" in message["List-Unsubscribe"]
     assert message["List-Unsubscribe"].startswith("<http")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire (the SMTP mailer's policy): one plain line, not folded into encoded words.
+    wire = mailoutbox[0].message(policy=email.policy.SMTP).as_bytes().decode()
+    assert f"List-Unsubscribe: <{services.unsubscribe_url(subscriber)}>\r\n" in wire
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in wire
+    assert "=?utf-8?" not in wire
     assert message["Message-ID"].startswith("<notification-")
     assert message["X-Request-ID"]
     body = mailoutbox[0].body

@@ -30,6 +30,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # recovery of a dead worker's rows: run a worker on it (`celery worker -Q outbox-sweep -c 1`,
 # the compose file's `sweeper`), or add it to a worker's queues (`make worker` does).
 NOTIFICATIONS_SWEEP_QUEUE = env.str("NOTIFICATIONS_SWEEP_QUEUE", default="outbox-sweep")
+# The queue of every task without a route; a benchmark gives its worker a private one, so that
+# the tasks its tasks publish (an issue's deliveries) stay on it.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ROUTES = {
     "notifications.tasks.sweep_outbox_task": {"queue": NOTIFICATIONS_SWEEP_QUEUE},
 }
