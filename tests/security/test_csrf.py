@@ -16,8 +16,17 @@ from programs.models import Application
 from .matrix import RULES, Case, url_patterns
 from .test_authorization import url_for
 
+#: The views that take a POST without a CSRF token on purpose, and why (each has its own test).
+DELIBERATELY_EXEMPT = {
+    # RFC 8058 one-click unsubscribe: mail clients post without a session or a form; the signed
+    # token in the URL is the proof (tests/newsletter, and the test below with a forged token).
+    "newsletter:unsubscribe": "one-click unsubscribe (RFC 8058)",
+}
+
 ENTRIES = {}
 for _entry in url_patterns():
+    if _entry.key in DELIBERATELY_EXEMPT:
+        continue
     if _entry.takes_identifier and _entry.key in RULES and RULES[_entry.key].not_an_object:
         continue
     if not _entry.takes_identifier and (not _entry.name or _entry.name.endswith(":")):
@@ -89,3 +98,28 @@ def test_session_api_writes_need_the_csrf_token(world):
 
     assert response.status_code == 403
     assert "CSRF" in str(response.json())
+
+
+@pytest.mark.django_db
+def test_the_one_click_unsubscribe_needs_its_signed_token():
+    """The one view without CSRF protection acts only on a valid signature: a forged or
+    altered token changes nothing."""
+    from newsletter import tokens
+    from newsletter.enums import SubscriberState
+    from tests.factories.newsletter import SubscriberFactory
+
+    subscriber = SubscriberFactory()
+    token = tokens.manage_token(subscriber.key)
+    client = Client(enforce_csrf_checks=True)
+
+    for forged in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "x:y", "0" * 40):
+        response = client.post(reverse("newsletter:unsubscribe", kwargs={"token": forged}))
+        assert response.status_code == 404, forged
+
+    subscriber.refresh_from_db()
+    assert subscriber.state == SubscriberState.CONFIRMED
+    assert (
+        client.post(reverse("newsletter:unsubscribe", kwargs={"token": token})).status_code == 200
+    )
+    subscriber.refresh_from_db()
+    assert subscriber.state == SubscriberState.UNSUBSCRIBED
