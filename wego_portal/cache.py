@@ -218,3 +218,32 @@ class ResilientRedisCache(RedisCache):
     def clear(self):
         self._fallback.clear()
         return self._call("clear", None)
+
+
+class PrefixScopedRedisCache(ResilientRedisCache):
+    """``ResilientRedisCache`` whose ``clear()`` deletes only its own keys (``KEY_PREFIX``)
+    instead of flushing the whole Redis database, so that several processes can share one
+    database without emptying each other's cache (the test suite's parallel workers)."""
+
+    CLEAR_BATCH = 500
+
+    def clear(self):
+        self._fallback.clear()
+        if not self._outage.usable():
+            return False
+        pattern = f"{self.key_prefix}:*" if self.key_prefix else "*"
+        try:
+            client = self._cache.get_client(None, write=True)
+            batch = []
+            for key in client.scan_iter(match=pattern, count=self.CLEAR_BATCH):
+                batch.append(key)
+                if len(batch) >= self.CLEAR_BATCH:
+                    client.delete(*batch)
+                    batch = []
+            if batch:
+                client.delete(*batch)
+        except REDIS_ERRORS as exc:
+            self._outage.failed(self._location, exc)
+            return False
+        self._outage.answered(self._location)
+        return True
