@@ -8,6 +8,7 @@ developer's machine.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -32,7 +33,12 @@ def compile_catalogues(*, force: bool = False) -> list[Path]:
         mo_path = po_path.with_suffix(".mo")
         if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
-        polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+        # Written beside it and renamed into place: a process reading the catalogue meanwhile
+        # (a parallel test worker compiling too, a running server) sees the old or the new
+        # file, never a half-written one.
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+        polib.pofile(str(po_path)).save_as_mofile(str(partial))
+        os.replace(partial, mo_path)
         written.append(mo_path)
     if written:
         _reset_translation_cache()
