@@ -36,7 +36,7 @@ def compile_catalogues(*, force: bool = False) -> list[Path]:
         # Written beside it and renamed into place: a process reading the catalogue meanwhile
         # (a parallel test worker compiling too, a running server) sees the old or the new
         # file, never a half-written one.
-        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+        partial = mo_path.with_name(f".{mo_path.stem}-{os.getpid()}.partial.mo")
         polib.pofile(str(po_path)).save_as_mofile(str(partial))
         os.replace(partial, mo_path)
         written.append(mo_path)
