@@ -8,6 +8,22 @@ from django.core.cache import cache
 from tests.factories.accounts import UserFactory
 from wego_portal.celery import app as celery_app
 
+#: Tests that run on one parallel worker, one after another (``make test`` distributes with
+#: ``--dist loadgroup``): the browser journeys share one Chromium per worker and a live server
+#: each, and would otherwise start a second browser beside the rest of the suite; the fault
+#: suite starts its own redis-server, Celery worker and beat per test and bounds recovery
+#: times, which two of them at once on a small machine would measure instead of the portal.
+SERIAL_GROUPS = {"tests/browser/": "browser", "tests/faults/": "faults"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        for prefix, group in SERIAL_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_catalogues():
@@ -48,10 +64,11 @@ def _flush_routes() -> None:
 def celery_worker_on_redis():
     """A real worker thread consuming a private queue on the real Redis broker.
 
-    The private queue keeps other workers (and tasks left over by earlier runs) out of the
-    test's way; it is deleted afterwards.
+    The private queue keeps other workers (parallel test workers on the same broker database,
+    tasks left over by earlier runs) out of the test's way; it is deleted afterwards.
     """
-    queue = f"wego-test-{uuid.uuid4().hex[:12]}"
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    queue = f"wego-test-{worker_id}-{uuid.uuid4().hex[:12]}"
     sweep_queue = f"{queue}-sweep"
     previous = (
         celery_app.conf.task_always_eager,
@@ -114,22 +131,25 @@ def staff_user(db):
     return UserFactory(is_staff=True, is_superuser=True, email="officer@wego.test")
 
 
-def _database_line() -> str:
+def _database_line(config) -> str:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         where = f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or 5432}"
-        return f"database: PostgreSQL ({where}, test_{database['NAME']})"
+        name = f"test_{database['NAME']}"
+        if getattr(config.option, "numprocesses", None):
+            name += "_gw0, _gw1, ... (one per parallel worker)"
+        return f"database: PostgreSQL ({where}, {name})"
     return "database: SQLite (the concurrency tests that need PostgreSQL are skipped)"
 
 
 def pytest_report_header(config):
-    return _database_line()
+    return _database_line(config)
 
 
 def pytest_terminal_summary(terminalreporter):
-    terminalreporter.write_line(f"Ran on {_database_line()}")
+    terminalreporter.write_line(f"Ran on {_database_line(terminalreporter.config)}")
 
 
 @pytest.fixture(scope="session")
