@@ -137,7 +137,9 @@ def _database_line(config) -> str:
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         where = f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or 5432}"
-        name = f"test_{database['NAME']}"
+        # After the run the settings name the test database itself (test_<name>).
+        name = database["NAME"]
+        name = name if name.startswith("test_") else f"test_{name}"
         if getattr(config.option, "numprocesses", None):
             name += "_gw0, _gw1, ... (one per parallel worker)"
         return f"database: PostgreSQL ({where}, {name})"
