@@ -39,7 +39,7 @@ FILTER_KEYS = ["q", "type", "region", "country", "office", "joined"]
 def directory(request: HttpRequest) -> HttpResponse:
     body = cached_fragment(
         request,
-        version=selectors.directory_version,
+        version=selectors.DIRECTORY_VERSION,
         prefix="members-directory",
         render=lambda: render_to_string(
             "members/_directory_body.html", _directory_context(request), request

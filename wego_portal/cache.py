@@ -24,7 +24,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -95,11 +95,35 @@ def _outage_for(location: str) -> _Outage:
         return _outages.setdefault(location, _Outage())
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis client, with one ``redis.Redis`` per connection pool made once instead of
+    one per operation (building one, with its table of reply parsers, costs about as much as
+    the round trip). A ``redis.Redis`` is safe to share between threads: each command takes a
+    connection from the pool."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._client(connection_pool=self._pools[index])
+            self._clients[index] = client
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """``RedisCache`` that answers from a per-process memory cache while Redis is down."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClients
         self._location = server if isinstance(server, str) else ",".join(server)
         self._outage = _outage_for(self._location)
         self._fallback = LocMemCache(

@@ -161,3 +161,15 @@ def test_healthz_is_ok_again_once_redis_answers(client):
     response = client.get(reverse("healthz"))
 
     assert json.loads(response.content)["status"] == "ok"
+
+
+def test_the_redis_client_is_made_once_per_connection_pool():
+    from wego_portal.cache import ResilientRedisCache
+
+    if not isinstance(cache, ResilientRedisCache):
+        pytest.skip("the cache is not Redis here (REDIS_URL unset)")
+    client = cache._cache.get_client(write=True)
+
+    assert cache._cache.get_client(write=True) is client
+    cache.set("reused-client", 1)
+    assert cache.get("reused-client") == 1
