@@ -1,10 +1,14 @@
 """Reads that span relations: the directory, profiles, overviews. Views and the API share them."""
 
+import functools
+import re
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import translation
 from django_countries import countries
 
 from wego_portal.caching import CacheVersion
@@ -66,25 +70,54 @@ def partner_queryset() -> QuerySet[Organization]:
 def directory_search(queryset: QuerySet[Organization], query: str) -> QuerySet[Organization]:
     """Match name, city or country, forgiving missing accents and (on PostgreSQL) typos.
 
-    Every organization stores its folded (lower-case, accent-free) name, city and country as
-    ``search_text``; the query is folded the same way. PostgreSQL then matches either a
-    substring or a trigram word similarity at or above ``pg_trgm.word_similarity_threshold``
-    (set per connection in settings, so "Seol" finds Seoul), best matches first, both served by
-    a GIN trigram index. SQLite, the laptop default, matches every word as a
-    substring.
+    Every organization stores its folded (lower-case, accent-free) names, city and country
+    names as ``search_text``, and its names and city alone as ``name_text``; the query is
+    folded the same way. PostgreSQL matches a substring of ``search_text`` or a trigram word
+    similarity to ``name_text`` at or above ``pg_trgm.word_similarity_threshold`` (set per
+    connection in settings, so "Seol" finds Seoul), best matches first, each served by a GIN
+    trigram index. A query without a word of three characters ("首尔", "巴黎": no trigram to
+    look a substring up by) matches by similarity and by the country's names instead, so it
+    never reads the whole table. SQLite, the laptop default, matches every word as a substring.
     """
     folded = fold(query)
     if not folded:
         return queryset
     if settings.USING_POSTGRES:
+        matches = Q(name_text__trigram_word_similar=folded)
+        if any(len(word) >= 3 for word in _WORDS.findall(folded)):
+            matches |= Q(search_text__contains=folded)
+        else:
+            matches |= Q(country__in=countries_named(folded))
         return (
-            queryset.annotate(similarity=TrigramWordSimilarity(folded, "search_text"))
-            .filter(Q(search_text__contains=folded) | Q(search_text__trigram_word_similar=folded))
+            queryset.annotate(similarity=TrigramWordSimilarity(folded, "name_text"))
+            .filter(matches)
             .order_by("-similarity", "sort_name", "id")
         )
     for word in folded.split():
         queryset = queryset.filter(search_text__contains=word)
     return queryset
+
+
+_WORDS = re.compile(r"\w+")
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Each country's folded names in every language of the portal, joined (once a process)."""
+    names: dict[str, list[str]] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for country in countries:
+                folded = fold(str(country.name))
+                known = names.setdefault(country.code, [])
+                if folded not in known:
+                    known.append(folded)
+    return {code: " ".join(folded) for code, folded in names.items()}
+
+
+def countries_named(folded: str) -> list[str]:
+    """The codes of the countries one of whose names contains ``folded`` (already folded)."""
+    return [code for code, names in _country_names().items() if folded in names]
 
 
 # Facet key -> column of the directory query it counts.
