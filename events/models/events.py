@@ -273,6 +273,16 @@ class Event(models.Model):
                 fields=["sort_at", "sort_rank", "window_start", "title", "id"],
                 name="events_event_sort",
             ),
+            # The past events, latest first (selectors.PAST_ORDER): a page reads its rows in
+            # this order from the present moment back.
+            models.Index(
+                models.F("sort_at").desc(),
+                "sort_rank",
+                models.F("window_start").desc(),
+                "title",
+                "id",
+                name="events_event_past",
+            ),
             models.Index(fields=["kind", "year"], name="events_event_kind_year"),
             models.Index(
                 fields=["reminder_day_at"],
