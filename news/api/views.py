@@ -24,7 +24,7 @@ class ArticlePagination(PagePagination):
         self.total = selectors.article_count(**_filters(request))
         return super().paginate_queryset(queryset, request, view)
 
-    def django_paginator_class(self, object_list, per_page):  # type: ignore[override]
+    def django_paginator_class(self, object_list, per_page):
         paginator = Paginator(object_list, per_page)
         paginator.count = self.total
         return paginator
