@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_admin_list_indexes'),
+        ('events', '0005_search_document'),
         ('members', '0007_profiles_and_about'),
     ]
 
