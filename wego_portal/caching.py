@@ -70,7 +70,7 @@ def _public(response: HttpResponse) -> None:
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
 
 
-def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: int = 300):
+def anonymous_page_cache(*, version: Callable[[], int | str], prefix: str, timeout: int = 300):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -114,7 +114,7 @@ def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: in
 def cached_fragment(
     request: HttpRequest,
     *,
-    version: CacheVersion,
+    version: CacheVersion | Callable[[], int | str],
     prefix: str,
     render: Callable[[], str],
     timeout: int = 300,
@@ -124,15 +124,23 @@ def cached_fragment(
 
     For pages a signed-in user also sees (whose header is theirs, so the whole page cannot be
     shared): the list itself — results, facets, pagination — is built and rendered only on a
-    miss, so a hit costs no query and one cache round trip (the version and the fragment are
-    read together). ``render`` must not use anything of the user's (no CSRF token, no name, no
-    permission); the URL path carries the language prefix and the query.
+    miss, so a hit costs no query. With a ``CacheVersion`` a hit is one cache round trip (the
+    version and the fragment are read together); with a function returning the version, two.
+    ``render`` must not use anything of the user's (no CSRF token, no name, no permission); the
+    URL path carries the language prefix and the query.
     """
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"fragment:{prefix}:{get_language()}:{digest}"
-    current, html = version.read(key)
-    if html is None:
-        html = render()
-        version.write(key, current, html, timeout)
+    if isinstance(version, CacheVersion):
+        key = f"fragment:{prefix}:{get_language()}:{digest}"
+        current, html = version.read(key)
+        if html is None:
+            html = render()
+            version.write(key, current, html, timeout)
+    else:
+        key = f"fragment:{prefix}:{version()}:{get_language()}:{digest}"
+        html = cache.get(key)
+        if html is None:
+            html = render()
+            cache.set(key, html, timeout)
     # HTML this portal's own template rendered (escaped there).
     return mark_safe(html)  # noqa: S308  # nosec B308 B703
