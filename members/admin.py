@@ -120,7 +120,7 @@ class OrganizationAdmin(
         "name",
         "member_type",
         "region",
-        "country",
+        "country_column",
         "office",
         "status_tag",
         "joined_on",
@@ -234,6 +234,14 @@ class OrganizationAdmin(
         return format_html(
             '<strong class="status status--{}">{}</strong>', obj.status, obj.get_status_display()
         )
+
+    @admin.display(
+        description=Organization._meta.get_field("country").verbose_name, ordering="country"
+    )
+    def country_column(self, obj):
+        # The country's own name: the admin's choice lookup would translate and sort the names
+        # of every country for each row.
+        return obj.country.name or "—"
 
     def _set_status(self, request, queryset, status, verb):
         done = 0

@@ -36,6 +36,8 @@ from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -46,6 +48,8 @@ from .pagination import EstimatedCountPaginator
 from .spreadsheets import neutralise
 
 ACTIONS = ("view", "add", "change", "delete")
+#: The label Django's admin gives a row's selection box (a message of Django's catalogues).
+ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
 
 
 def permission_name(model, action: str) -> str:
@@ -156,6 +160,18 @@ class PortalAdminMixin(ConfirmActionMixin):
         if paginator is Paginator:  # the default: an admin naming its own keeps it
             paginator = EstimatedCountPaginator
         return paginator(queryset, per_page, orphans, allow_empty_first_page)
+
+    def action_checkbox(self, obj):
+        """The row's selection box, as Django's admin renders it, without a widget template
+        per row (a tenth of a long list's rendering time)."""
+        # Django's own message, translated by Django's catalogues.
+        label = gettext(ACTION_CHECKBOX_LABEL)
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            admin.helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(label, str(obj)),
+        )
 
     # -- scope ----------------------------------------------------------------------------
 

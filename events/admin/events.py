@@ -71,7 +71,10 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
         EventRegistrationInline,
     ]
     list_per_page = 50
-    ordering = ["sort_at", "sort_rank", "window_start", "title"]
+    # The whole order of the events_event_sort index (id last, so the admin adds no "-pk"): a
+    # page is read in index order and stops at its LIMIT.
+    ordering = ["sort_at", "sort_rank", "window_start", "title", "id"]
+    show_full_result_count = False  # one count of the list, not a second of the whole table
     actions = [
         "open_registration",
         "close_registration",
