@@ -18,6 +18,7 @@ from wego_portal.admin import (
     PortalModelAdmin,
     PortalResource,
     PortalTabularInline,
+    choice_label,
 )
 from wego_portal.files import private_file_response
 from wego_portal.stale_decisions import EXPECTED_STATUS
@@ -232,7 +233,9 @@ class OrganizationAdmin(
     @admin.display(description=_("Status"), ordering="status")
     def status_tag(self, obj):
         return format_html(
-            '<strong class="status status--{}">{}</strong>', obj.status, obj.get_status_display()
+            '<strong class="status status--{}">{}</strong>',
+            obj.status,
+            choice_label(OrganizationStatus, obj.status),
         )
 
     @admin.display(

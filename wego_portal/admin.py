@@ -58,10 +58,22 @@ def permission_name(model, action: str) -> str:
 
 
 def ask(user, name: str, obj=None) -> bool:
-    """Does the rule ``name`` allow ``user`` (an active staff member) on ``obj``?"""
+    """Does the rule ``name`` allow ``user`` (an active staff member) on ``obj``?
+
+    An answer without an object is kept on the user for the request: a page asks the same
+    few (view, add, change, delete of each model) many times, for the sidebar and each row.
+    """
     if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
         return False
-    return rules.has_perm(name, user, obj)
+    if obj is not None:
+        return rules.has_perm(name, user, obj)
+    answers = getattr(user, "_wego_rule_answers", None)
+    if answers is None:
+        answers = {}
+        user._wego_rule_answers = answers
+    if name not in answers:
+        answers[name] = rules.has_perm(name, user)
+    return answers[name]
 
 
 class ConfirmActionMixin:
@@ -246,6 +258,16 @@ class PortalAdminMixin(ConfirmActionMixin):
         if refusal is not None:
             return refusal
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def choice_label(choices, value):
+    """``value``'s label in the ``choices`` enum, as ``get_FOO_display`` gives it (the value
+    itself when it is no choice), without rebuilding and translating every choice of the
+    field: a list column calls it for each row."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
 def guard_action(func, permissions):

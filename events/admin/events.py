@@ -10,6 +10,7 @@ from modeltranslation.admin import TranslationAdmin
 from members.models import Office
 from wego_portal.admin import (
     PortalModelAdmin,
+    choice_label,
 )
 
 from .. import dates, selectors, services
@@ -200,7 +201,7 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
             return "—"
         taken = f"{obj.confirmed_count}/{obj.capacity}" if obj.capacity else obj.confirmed_count
         waiting = f" · {obj.waitlist_count} {_('waiting')}" if obj.waitlist_count else ""
-        return f"{taken}{waiting} ({obj.get_registration_display()})"
+        return f"{taken}{waiting} ({choice_label(RegistrationMode, obj.registration)})"
 
     @admin.display(description=_("places taken"))
     def places_summary(self, obj):
