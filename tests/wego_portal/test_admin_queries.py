@@ -26,9 +26,9 @@ ROWS = {
     "health_inquiry": lambda: InquiryFactory(supplier=SupplierFactory()),
     "health_supplier": lambda: SupplierFactory(organization=OrganizationFactory()),
     "awards_entry": lambda: EntryFactory(organization=OrganizationFactory(), submitted=True),
-    "events_event": lambda: EventRegistrationFactory(
-        event=EventFactory(open_registration=True, capacity=5)
-    ).event,
+    "events_event": lambda: (
+        EventRegistrationFactory(event=EventFactory(open_registration=True, capacity=5)).event
+    ),
     "events_eventregistration": lambda: EventRegistrationFactory(),
     "programs_application": lambda: ApplicationFactory(
         status="submitted", submitted_at=timezone.now()

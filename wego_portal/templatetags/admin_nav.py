@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -43,7 +43,7 @@ def _model_row(app, model, current: str, add_label: str) -> SafeString:
         name = format_html(
             '<a href="{}"{}>{}</a>',
             url,
-            mark_safe(' aria-current="page"') if _within(url, current) else "",
+            format_html(' aria-current="{}"', "page") if _within(url, current) else "",
             model["name"],
         )
     else:
@@ -56,7 +56,7 @@ def _model_row(app, model, current: str, add_label: str) -> SafeString:
             add_label,
         )
     else:
-        add = mark_safe("<td></td>")
+        add = format_html("<td>{}</td>", "")
     return format_html(
         '<tr class="model-{}{}"><th scope="row" id="{}">{}</th>{}</tr>',
         model_name,
@@ -68,7 +68,9 @@ def _model_row(app, model, current: str, add_label: str) -> SafeString:
 
 
 def _app(app, current: str, headers: SafeString, add_label: str) -> SafeString:
-    rows = mark_safe("".join(_model_row(app, model, current, add_label) for model in app["models"]))  # noqa: S308  # each row is built by format_html
+    rows = format_html_join(
+        "", "{}", ((_model_row(app, model, current, add_label),) for model in app["models"])
+    )
     return format_html(
         '<div class="app-{} module{}"><table><caption><a href="{}" class="section">{}</a>'
         "</caption>{}{}</table></div>",
@@ -95,7 +97,9 @@ def nav_sidebar(context) -> SafeString:
             gettext(CHANGE_LINK),
         )
         add_label = gettext(ADD)
-        body = format_html_join("", "{}", ((_app(app, current, headers, add_label),) for app in apps))
+        body = format_html_join(
+            "", "{}", ((_app(app, current, headers, add_label),) for app in apps)
+        )
     else:
         body = format_html("<p>{}</p>", gettext(NOTHING))
     return format_html(
