@@ -19,5 +19,6 @@ def news_source() -> Source:
         queryset=_public,
         fields=(("title", "A"), ("summary", "B"), ("body", "C")),
         name_field="title",
+        stored_document=True,
         summary=lambda o: f"{date_filter(o.published_at, o.date_format)} · {o.summary}",
     )

@@ -16,5 +16,6 @@ def publications_source() -> Source:
         queryset=_public,
         fields=(("title", "A"), ("summary", "B")),
         name_field="title",
+        stored_document=True,
         summary=lambda o: f"{o.get_kind_display()} · {o.year} · {o.summary}",
     )

@@ -3,7 +3,8 @@
 PostgreSQL: full-text search over the source's weighted fields (English and the page's
 language; the ``simple`` configuration, as the texts are in many languages) plus trigram word
 similarity of the name or title, so that a typo ("Seol") still finds Seoul; the rank adds
-both. Members use the directory's own search (folded names in every script, GIN trigram).
+both. Sources that grow keep their document, in every language, in the row with a GIN index
+(``search.documents``), and a trigram index on the name. Members use the directory's own search (folded names in every script, GIN trigram).
 SQLite (the laptop default): every word must appear in one of the fields (ignoring case).
 """
 
@@ -23,16 +24,21 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import FloatField, Q, QuerySet, Value
+from django.db.models import Count, Expression, FloatField, Q, QuerySet, Value, Window
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from .documents import StoredDocument
 from .sources import SOURCES, Source
 
 #: Longer queries are cut: nobody types more, and it bounds the work of a request.
 MAX_QUERY_LENGTH = 200
 SUMMARY_LENGTH = 220
+#: Of a large source (one with a stored document), only the latest this many matches are
+#: ranked, counted and listed, so that a word found in every row ("city") costs the same at
+#: any size; the page says so and suggests more words.
+RANK_WINDOW = 1000
 
 
 def clean_query(raw: str | None) -> str:
@@ -64,7 +70,8 @@ def _fields(source: Source, model) -> list[tuple[str, str]]:
 
 
 def search_source(source: Source, query: str) -> QuerySet:
-    """The public rows of ``source`` matching ``query``, best first, each with ``rank``."""
+    """The public rows of ``source`` matching ``query``, best first, each with ``rank``; for a
+    large source at most ``RANK_WINDOW`` + 1 of them (see ``capped``)."""
     queryset = source.queryset()
     if source.custom_search is not None:
         found = source.custom_search(queryset, query)
@@ -73,22 +80,26 @@ def search_source(source: Source, query: str) -> QuerySet:
         return found.annotate(rank=Value(0.0, output_field=FloatField()))
     fields = _fields(source, queryset.model)
     if settings.USING_POSTGRES:
-        vector = functools.reduce(
-            operator.add,
-            [SearchVector(field, weight=weight, config="simple") for field, weight in fields],
-        )
+        vector: Expression
+        if source.stored_document:
+            # Every language's text, indexed (search.documents).
+            vector = StoredDocument()
+        else:
+            vector = functools.reduce(
+                operator.add,
+                [SearchVector(field, weight=weight, config="simple") for field, weight in fields],
+            )
         text_query = SearchQuery(query, search_type="websearch", config="simple")
-        return (
-            queryset.annotate(
-                document=vector,
-                rank=SearchRank(vector, text_query)
-                + TrigramWordSimilarity(query, source.name_field),
-            )
-            .filter(
-                Q(document=text_query) | Q(**{f"{source.name_field}__trigram_word_similar": query})
-            )
-            .order_by("-rank", "pk")
+        matching = queryset.annotate(document=vector).filter(
+            Q(document=text_query) | Q(**{f"{source.name_field}__trigram_word_similar": query})
         )
+        if source.stored_document:
+            # A common word matches most of a large table: rank only its latest matches.
+            window = matching.order_by("-pk").values("pk")[: RANK_WINDOW + 1]
+            matching = queryset.annotate(document=vector).filter(pk__in=window)
+        return matching.annotate(
+            rank=SearchRank(vector, text_query) + TrigramWordSimilarity(query, source.name_field)
+        ).order_by("-rank", "pk")
     for word in query.split():
         queryset = queryset.filter(
             functools.reduce(operator.or_, [Q(**{f"{f}__icontains": word}) for f, _w in fields])
@@ -135,6 +146,13 @@ class Group:
     source: Source
     total: int
     hits: list[Hit]
+    #: More than ``total`` match: only the latest ``total`` are ranked.
+    more: bool = False
+
+
+def capped(count: int) -> tuple[int, bool]:
+    """A source's count as shown, and whether more matched than were ranked."""
+    return min(count, RANK_WINDOW), count > RANK_WINDOW
 
 
 def hits(source: Source, rows, query: str) -> list[Hit]:
@@ -154,10 +172,11 @@ def site_search(query: str, *, per_group: int = 5) -> list[Group]:
     the order of ``SOURCES``."""
     groups = []
     for source in SOURCES.values():
-        found = search_source(source, query)
+        # The count comes with the rows (one query per source).
+        found = search_source(source, query).annotate(matches=Window(Count("pk")))
         top = list(found[:per_group])
         if not top:
             continue
-        total = len(top) if len(top) < per_group else found.count()
-        groups.append(Group(source=source, total=total, hits=hits(source, top, query)))
+        total, more = capped(top[0].matches)
+        groups.append(Group(source=source, total=total, hits=hits(source, top, query), more=more))
     return groups

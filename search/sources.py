@@ -29,6 +29,9 @@ class Source:
     url: Callable[[object], str] | None = None
     #: A search of its own instead of the generic one (the member directory's).
     custom_search: Callable[[QuerySet, str], QuerySet] | None = None
+    #: Whether its table has a stored document on PostgreSQL (``search.documents``): sources
+    #: that grow have one, so a query reads indexes instead of every row.
+    stored_document: bool = False
 
     def title_of(self, obj) -> str:
         """The result's title: its name or title (``name_field``)."""
@@ -157,6 +160,7 @@ def register_portal_sources() -> None:
             ),
             name_field="title",
             summary=lambda o: f"{o.date_display} · {o.summary or o.theme}".strip(" ·"),
+            stored_document=True,
         )
     )
     register(
@@ -197,6 +201,7 @@ def register_portal_sources() -> None:
             fields=(("title", "A"), ("summary", "B"), ("problem", "C"), ("solution", "C")),
             name_field="title",
             summary=lambda o: o.summary,
+            stored_document=True,
         )
     )
     register(

@@ -20,10 +20,13 @@ def search(request: HttpRequest) -> HttpResponse:
         if source is None:
             context["groups"] = selectors.site_search(query)
             context["total"] = sum(group.total for group in context["groups"])
+            context["more"] = any(group.more for group in context["groups"])
         else:
             found = selectors.search_source(source, query)
-            page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+            total, more = selectors.capped(found.count())
+            page = Paginator(found[:total], PAGE_SIZE).get_page(request.GET.get("page"))
             page.hits = selectors.hits(source, page.object_list, query)
-            context.update(page=page, source=source, total=page.paginator.count)
+            context.update(page=page, source=source, total=total, more=more)
+    context["window"] = selectors.RANK_WINDOW
     context["types"] = [(key, s.label) for key, s in SOURCES.items()]
     return render(request, "search/results.html", context)
