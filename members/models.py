@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
+from wego_portal.links import slug_url
 
 from .enums import (
     AboutEntryKind,
@@ -265,7 +266,7 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("members:profile", kwargs={"slug": self.slug})
+        return slug_url("members:profile", self.slug)
 
     def build_search_text(self) -> str:
         """What the directory search matches, folded: the name in every language and script

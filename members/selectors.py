@@ -1,5 +1,7 @@
 """Reads that span relations: the directory, profiles, overviews. Views and the API share them."""
 
+import time
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -133,8 +135,20 @@ def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dic
     }
 
 
+#: Seconds a rendered profile is shared. An edit of the organization shows at once (a new
+#: directory version); its events, news, awards, projects and seats within this time.
+PROFILE_SHARED_SECONDS = 60
+
+
+def profile_version() -> str:
+    """The version of the cached profiles: the directory's version and the clock's window."""
+    return f"{directory_version()}.{int(time.time() // PROFILE_SHARED_SECONDS)}"
+
+
 def organization_for_profile(slug: str) -> Organization:
-    return public_organizations().prefetch_related("areas").get(slug=slug)
+    """A public organization (its areas are read by the profile's shared sections, only when
+    those are rendered)."""
+    return public_organizations().get(slug=slug)
 
 
 def organizations_of_user(user) -> QuerySet[Organization]:
@@ -257,7 +271,7 @@ def wego_roles(organization: Organization) -> list[str]:
     if organization.member_type != MemberType.LOCAL_GOVERNMENT:
         return roles  # an office is seated in a city, not in a company or an institution
     names = {fold(organization.name), fold(organization.city)} - {""}
-    for office in Office.objects.filter(country=organization.country).only("name", "city", "slug"):
+    for office in Office.objects.filter(country=organization.country):
         city = fold(office.city)
         if city in names or f"{city} region" in names:  # "Ulyanovsk Region" seats Ulyanovsk's
             roles.append(_("Seat of the %(office)s") % {"office": office.name})

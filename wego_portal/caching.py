@@ -53,7 +53,7 @@ def _public(response: HttpResponse) -> None:
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
 
 
-def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: int = 300):
+def anonymous_page_cache(*, version: Callable[[], int | str], prefix: str, timeout: int = 300):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -97,7 +97,7 @@ def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: in
 def cached_fragment(
     request: HttpRequest,
     *,
-    version: Callable[[], int],
+    version: Callable[[], int | str],
     prefix: str,
     render: Callable[[], str],
     timeout: int = 300,
