@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/newsletter.py [--count 10000] [--concurrency 1]
 
-Like ``bench/notifications.py`` (whose SMTP sink and database helpers it reuses): Django
+Like ``bench/notifications.py`` (both use bench/delivery.py): Django
 against PostgreSQL (``DATABASE_URL``, default postgres://postgres@127.0.0.1:5432/wego_bench,
 created and migrated if needed) and Redis (``REDIS_URL``), a local SMTP sink (aiosmtpd) on a
 free 127.0.0.1 port and a real Celery worker (``celery -A wego_portal worker``) on a private
@@ -16,11 +16,7 @@ and writes it to bench/results/newsletter.md.
 """
 
 import argparse
-import logging
-import os
-import platform
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -33,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, sys.path[0] is bench/, where this file would shadow the newsletter app.
 sys.path[0] = str(ROOT)
 
-from bench.notifications import ensure_database, free_port  # noqa: E402
+from bench.delivery import celery_worker, setup_django, smtp_sink, write_report  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "newsletter.md"
 DOMAIN = "bench-newsletter.wego.test"
@@ -69,40 +65,18 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=900)
     args = parser.parse_args()
 
-    from aiosmtpd.controller import Controller
-
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    port = free_port()
     handler = SinkHandler()
-    sink = Controller(handler, hostname="127.0.0.1", port=port)
-    sink.start()
-
-    queue = f"wego-bench-newsletter-{uuid.uuid4().hex[:8]}"
-    env = {
+    with smtp_sink(handler) as port:
+        queue = f"wego-bench-newsletter-{uuid.uuid4().hex[:8]}"
         # The tasks the worker publishes (each batch's deliveries) stay on the private queue.
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "DATABASE_URL": os.environ.get(
-            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wego_bench"
-        ),
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "DJANGO_SETTINGS_MODULE": "wego_portal.settings",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "EMAIL_USE_TLS": "false",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
-    ensure_database(env["DATABASE_URL"])
+        env = setup_django(port, CELERY_TASK_DEFAULT_QUEUE=queue)
+        return _send(args, env, queue, handler)
 
-    import django
 
-    django.setup()
-
+def _send(args, env, queue, handler) -> int:
+    """Subscribers, an issue, a real worker; send, send again, and report."""
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-    from django.db import connection
     from django.db.models import Count
 
     from accounts.models import User
@@ -113,8 +87,6 @@ def main() -> int:
     from notifications.models import Notification
     from wego_portal.celery import app
 
-    call_command("migrate", verbosity=0)
-    assert settings.MAILERS["default"]["OPTIONS"]["port"] == port
     languages = [code for code in LANGUAGES if code in dict(settings.LANGUAGES)] or ["en"]
 
     app.conf.task_default_queue = queue
@@ -170,33 +142,8 @@ def main() -> int:
         content_type=ContentType.objects.get_for_model(Issue), object_id=issue.pk
     )
 
-    worker_name = f"bench-newsletter-{run}@{socket.gethostname()}"
-    worker = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "celery"),
-            "-A",
-            "wego_portal",
-            "worker",
-            "-c",
-            str(args.concurrency),
-            "-Q",
-            queue,
-            "-n",
-            worker_name,
-            "-l",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.inspect(destination=[worker_name], timeout=1).ping():
-            if time.monotonic() > deadline or worker.poll() is not None:
-                raise RuntimeError("the Celery worker did not start")
-
+    name = f"bench-newsletter-{run}@{socket.gethostname()}"
+    with celery_worker(app, queue=queue, name=name, env=env, concurrency=args.concurrency):
         started = time.perf_counter()
         services.issue_send(issue=issue, by=officer)
         deadline = time.monotonic() + args.timeout
@@ -220,14 +167,6 @@ def main() -> int:
         services.issue_enqueue_all(issue=issue)
         created_again = rows.count() - before
         time.sleep(2)  # anything wrongly queued would reach the sink now
-    finally:
-        worker.terminate()
-        worker.wait(30)
-        with app.connection_for_write() as conn:
-            conn.default_channel.client.delete(
-                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-            )
-        sink.stop()
 
     received = handler.recipients
     copies = Counter(received.values())
@@ -235,9 +174,6 @@ def main() -> int:
     total = len(expected)
     enqueue_s = queued - started
     total_s = delivered - started
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg_version = cursor.fetchone()[0]
     ok = (
         set(received) == expected
         and set(copies) == {1}
@@ -269,19 +205,13 @@ def main() -> int:
             f"| result | {'OK: exactly once each' if ok else 'MISMATCH'} |",
         ]
     )
-    environment = (
-        f"Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL "
-        f"{pg_version}, {os.cpu_count()} CPUs shared with other work, SMTP sink: aiosmtpd on "
-        "127.0.0.1 (in the bench's own process), settings `wego_portal.settings` (DEBUG off)."
+    write_report(
+        RESULTS,
+        title="Newsletter benchmark",
+        command=f".venv/bin/python bench/newsletter.py --count {args.count}",
+        table=table,
+        machine=" shared with other work, SMTP sink: aiosmtpd on 127.0.0.1 (in the bench's own process), settings `wego_portal.settings` (DEBUG off)",
     )
-    report = (
-        "# Newsletter benchmark\n\n"
-        f"`.venv/bin/python bench/newsletter.py --count {args.count}`, "
-        f"{time.strftime('%Y-%m-%d %H:%M %Z')}.\n\n{table}\n\n{environment}\n"
-    )
-    print(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(report)
     return 0 if ok else 1
 
 

@@ -3,9 +3,16 @@ user a fresh password (BENCH_PASSWORD) and prints, as JSON, the pages to measure
 
 Every page is a real address from the database of that size (a profile, an event, an article
 in the middle of the data, a cursor half-way through the API's organization list).
+
+The "uncached searches" rows are lists of addresses (``paths``), one per request
+(BENCH_REQUESTS of them: the warm-up and the measured requests), each a directory search
+nobody asked before: its list fragment and facet counts are not in the cache, so every
+request queries and renders the results, as the first visitor of a new search gets them.
 """
 
 import base64
+import csv
+import itertools
 import json
 import os
 import sys
@@ -16,7 +23,89 @@ from urllib.parse import urlencode
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 
-def pages(total: int) -> list[dict]:
+ROOT = Path(__file__).resolve().parent.parent
+#: After the plain queries have been used once, the same queries with a filter: still a search
+#: someone might make, and a new address (and new facet counts) for the cache.
+VARIATIONS = ({}, {"type": "local_government"}, {"type": "institution"}, {"type": "corporation"})
+
+
+def member_names() -> list[dict]:
+    """The WeGO data set's members with their standard names in other languages."""
+    with (ROOT / "members" / "data" / "names.csv").open(encoding="utf-8") as names:
+        return list(csv.DictReader(names))
+
+
+def misspelt(name: str, number: int) -> str:
+    """A typing mistake in ``name`` (lower case): a letter left out, two letters swapped or
+    one doubled, in turn; "Seoul" -> "seul", "Moscow" -> "mosocw", "Chengdu" -> "chenngdu"."""
+    word = name.lower()
+    middle = len(word) // 2
+    if len(word) < 4:
+        return word + word[-1]
+    kind = number % 3
+    if kind == 0:
+        return word[:middle] + word[middle + 1 :]
+    if kind == 1:
+        return word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
+    return word[:middle] + word[middle] + word[middle:]
+
+
+def search_queries() -> dict[str, list[str]]:
+    """Distinct directory searches per kind, in the order they are sent."""
+    from django.utils import translation
+    from django_countries import countries
+
+    from members.selectors import directory_queryset
+
+    names = member_names()
+    english = [row["name"] for row in names]
+    typos = [misspelt(name, number) for number, name in enumerate(english)]
+    # Seoul first in each script (서울, Сеул, 首尔, سيول), then the other members in turn.
+    scripts = [
+        row[code] for row in names for code in ("ko", "ru", "zh_hans", "ar") if row[code].strip()
+    ]
+    codes = sorted(set(directory_queryset().exclude(country="").values_list("country", flat=True)))
+    languages = ["en", "ko", "ru", "zh-hans", "ar", "es", "fr", "tr"]
+    country_names = []
+    for code, language in zip(codes, itertools.cycle(languages)):
+        with translation.override(language):
+            country_names.append(str(countries.name(code)))
+    return {
+        "city names": english,
+        "misspelt names": typos,
+        "Korean, Russian, Chinese, Arabic names": scripts,
+        "country names, many matches": country_names,
+    }
+
+
+def distinct_paths(queries: list[str], count: int) -> list[str]:
+    """``count`` different directory addresses: each query once, then again with a filter."""
+    unique = list(dict.fromkeys(query for query in queries if query.strip()))
+    paths = []
+    for variation in VARIATIONS:
+        for query in unique:
+            paths.append("/members/?" + urlencode({"q": query, **variation}))
+            if len(paths) == count:
+                return paths
+    raise ValueError(f"only {len(paths)} distinct searches for {count} requests")
+
+
+def uncached_searches(count: int) -> list[dict]:
+    return [
+        {
+            "label": f"Directory, uncached searches, {kind} (signed in)",
+            "path": paths[0],
+            "paths": paths,
+            "signed_in": True,
+            "kind": "public",
+            "uncached": True,
+        }
+        for kind, queries in search_queries().items()
+        for paths in [distinct_paths(queries, count)]
+    ]
+
+
+def pages(total: int, requests: int = 33) -> list[dict]:
     from django.urls import reverse
 
     from events.models import Event
@@ -81,10 +170,13 @@ def pages(total: int) -> list[dict]:
         ("Admin event registrations", "/admin/events/eventregistration/", True, "admin"),
         ("Admin notifications", "/admin/notifications/notification/", True, "admin"),
     ]
-    return [
+    listed = [
         {"label": label, "path": path, "signed_in": signed_in, "kind": kind}
         for label, path, signed_in, kind in rows
     ]
+    # After the directory's own rows (which repeat one address: its cached list).
+    after = 1 + max(i for i, page in enumerate(listed) if page["label"].startswith("Directory"))
+    return [*listed[:after], *uncached_searches(requests), *listed[after:]]
 
 
 def main() -> None:
@@ -108,7 +200,8 @@ def main() -> None:
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     total = Organization.objects.count()
-    json.dump({"organizations": total, "pages": pages(total)}, sys.stdout)
+    requests = int(os.environ.get("BENCH_REQUESTS", "33"))
+    json.dump({"organizations": total, "pages": pages(total, requests)}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ throwaway secrets), and measured over HTTP on loopback:
 
 - latency: every page 3 times to warm up, then --repeat times one after the other; the median
   and 95th percentile of the wall time per request, and the server's own time and SQL
-  query count per request, read from the portal's JSON request log (matched by X-Request-ID);
+  query count per request, read from the portal's JSON request log (matched by X-Request-ID).
+  A page that is a list of addresses (the directory's uncached searches) sends each address
+  once, so that no request finds its answer in the cache;
 - a conditional GET of a public page (If-None-Match with the ETag it sent);
 - throughput: wrk -t2 -c20 -d10s against each view, three interleaved rounds, medians,
   against a trivial view served by the same gunicorn through the whole middleware stack;
@@ -21,7 +23,9 @@ bench/results/bench.json; the notification and newsletter benchmarks (bench/noti
 bench/newsletter.py) run last.
 
 Options: --sizes 1000,100000  --repeat 30  --seconds 10  --rounds 3  --skip-throughput
---skip-notifications  --skip-newsletter  --no-write.
+--skip-notifications  --skip-newsletter  --no-write  --pages WORDS (measure only the pages
+whose label contains one of these comma-separated words, e.g. --pages uncached; with
+--no-write, for trying a change).
 """
 
 import argparse
@@ -43,6 +47,7 @@ from bench.server import Client, Server
 
 ROOT = environment.ROOT
 HEADERS_HTTPS = {"X-Forwarded-Proto": "https"}
+WARM_UP = 3
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -63,15 +68,24 @@ def summary(wall: list[float], server: list[float], queries: list[int], status: 
 
 
 def measure_page(client: Client, page: dict, cookie: str | None, repeat: int) -> dict:
-    for _ in range(3):
-        response = client.get(page["path"], cookie=cookie)
+    """``page["path"]`` WARM_UP times, then ``repeat`` times measured; a page with ``paths``
+    sends each of them once instead (WARM_UP + repeat different addresses)."""
+    paths = page.get("paths") or [page["path"]] * (WARM_UP + repeat)
+    if len(paths) < WARM_UP + repeat:
+        raise ValueError(f"{page['label']}: {len(paths)} addresses for {WARM_UP + repeat}")
+    for path in paths[:WARM_UP]:
+        response = client.get(path, cookie=cookie)
     if response.status != 200:
         return {"status": response.status, "queries": None}
-    wall, ids = [], []
-    for _ in range(repeat):
-        response = client.get(page["path"], cookie=cookie)
+    wall, ids, failed = [], [], []
+    for path in paths[WARM_UP : WARM_UP + repeat]:
+        response = client.get(path, cookie=cookie)
         wall.append(response.ms)
         ids.append(response.request_id)
+        if response.status != 200:
+            failed.append(response.status)
+    if failed:
+        return {"status": failed[0], "queries": None}
     server, queries = client.server_figures(ids)
     return summary(wall, server, queries, response.status)
 
@@ -132,11 +146,16 @@ def throughput(server: Server, cookie: str, seconds: int, rounds: int) -> dict:
     }
 
 
-def prepare(env: dict, password: str) -> dict:
+def prepare(env: dict, password: str, requests: int) -> dict:
     out = subprocess.run(
         [environment.PYTHON, str(ROOT / "bench" / "prepare.py")],
         cwd=ROOT,
-        env={**env, "BENCH_EMAIL": environment.BENCH_EMAIL, "BENCH_PASSWORD": password},
+        env={
+            **env,
+            "BENCH_EMAIL": environment.BENCH_EMAIL,
+            "BENCH_PASSWORD": password,
+            "BENCH_REQUESTS": str(requests),
+        },
         capture_output=True,
         text=True,
         check=True,
@@ -158,7 +177,12 @@ def measure_size(size: int, args, workdir: Path) -> dict:
     env = environment.production(size, secret_key=secret)
     data.manage(env, "migrate", "--noinput", "-v0")
     flush_redis()
-    targets = prepare(env, password)
+    targets = prepare(env, password, WARM_UP + args.repeat)
+    if args.pages:
+        words = [word.strip().lower() for word in args.pages.split(",") if word.strip()]
+        targets["pages"] = [
+            page for page in targets["pages"] if any(w in page["label"].lower() for w in words)
+        ]
     load_before = Path("/proc/loadavg").read_text().split()[:3]
     server = Server(env, workdir / f"gunicorn-{size}.log")
     server.start()
@@ -205,7 +229,12 @@ def main() -> None:
     parser.add_argument("--skip-notifications", action="store_true")
     parser.add_argument("--skip-newsletter", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--pages", help="measure only the pages whose label contains one of these words"
+    )
     args = parser.parse_args()
+    if args.pages and not args.no_write:
+        parser.error("--pages measures a part of the pages: use it with --no-write")
     sizes = environment.sizes(args.sizes)
 
     print("== Databases")

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import Organization
-from wego_portal.caching import anonymous_page_cache
+from wego_portal.caching import anonymous_page_cache, cached_fragment
 from wego_portal.facets import facet_context, object_label, remove_filter_chip
 from wego_portal.permissions import get_permitted_object_or_404
 from wego_portal.ratelimits import limit
@@ -75,7 +76,35 @@ def _feed_query(request: HttpRequest) -> str:
 
 @anonymous_page_cache(version=selectors.events_list_version, prefix="events-list", timeout=60)
 def event_list(request: HttpRequest) -> HttpResponse:
-    """Upcoming events by default, the past archive, or all; filters with counts; paginated."""
+    """Upcoming events by default, the past archive, or all; filters with counts; paginated.
+
+    The list itself (results, facets, pagination) is the same for everyone: it is rendered once
+    per URL, language and version of the events and shared for a minute (the list moves with
+    the clock and the registrations too), signed in or not.
+    """
+    when = request.GET.get("when")
+    if when not in When.values:
+        when = When.UPCOMING
+    feed_query = _feed_query(request)
+    feed_url = links.absolute_url(reverse("events:feed") + (f"?{feed_query}" if feed_query else ""))
+    body = cached_fragment(
+        request,
+        version=selectors.events_list_version,
+        prefix="events-list",
+        timeout=60,
+        render=lambda: render_to_string(
+            "events/_list_body.html", _list_context(request, feed_url), request
+        ),
+    )
+    return render(
+        request,
+        "events/list.html",
+        {"body": body, "when": when, "when_tabs": _when_tabs(request), "feed_url": feed_url},
+    )
+
+
+def _list_context(request: HttpRequest, feed_url: str) -> dict:
+    """The results, facets and pagination of the events list (the same for every visitor)."""
     filterset = EventFilter(request.GET, queryset=selectors.event_list_queryset())
     results = filterset.qs
     when = filterset.form.cleaned_data.get("when") or When.UPCOMING
@@ -85,27 +114,20 @@ def event_list(request: HttpRequest) -> HttpResponse:
     paginator.count = facets.pop("total")  # already counted with the facets
     page = paginator.get_page(request.GET.get("page"))
     host = filterset.form.cleaned_data.get("host") or ""
-    feed_query = _feed_query(request)
-    feed_url = links.absolute_url(reverse("events:feed") + (f"?{feed_query}" if feed_query else ""))
-    return render(
-        request,
-        "events/list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "facets": facets,
-            "when": when,
-            "when_tabs": _when_tabs(request),
-            **_filters(request, facets, host),
-            "recordings": request.GET.get("recordings") in ("on", "true", "1"),
-            "host": host,
-            "feed_url": feed_url,
-            "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
-            "kinds": EventKind,
-            "programs": EventProgram,
-            "now": timezone.now(),
-        },
-    )
+    return {
+        "filter": filterset,
+        "page": page,
+        "facets": facets,
+        "when": when,
+        **_filters(request, facets, host),
+        "recordings": request.GET.get("recordings") in ("on", "true", "1"),
+        "host": host,
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
+        "kinds": EventKind,
+        "programs": EventProgram,
+        "now": timezone.now(),
+    }
 
 
 def _registration_box(request: HttpRequest, event: Event, form=None) -> dict:

@@ -18,6 +18,7 @@ from wego_portal.admin import (
     PortalModelAdmin,
     PortalResource,
     PortalTabularInline,
+    choice_label,
 )
 from wego_portal.files import private_file_response
 from wego_portal.stale_decisions import EXPECTED_STATUS
@@ -120,7 +121,7 @@ class OrganizationAdmin(
         "name",
         "member_type",
         "region",
-        "country",
+        "country_column",
         "office",
         "status_tag",
         "joined_on",
@@ -232,8 +233,18 @@ class OrganizationAdmin(
     @admin.display(description=_("Status"), ordering="status")
     def status_tag(self, obj):
         return format_html(
-            '<strong class="status status--{}">{}</strong>', obj.status, obj.get_status_display()
+            '<strong class="status status--{}">{}</strong>',
+            obj.status,
+            choice_label(OrganizationStatus, obj.status),
         )
+
+    @admin.display(
+        description=Organization._meta.get_field("country").verbose_name, ordering="country"
+    )
+    def country_column(self, obj):
+        # The country's own name: the admin's choice lookup would translate and sort the names
+        # of every country for each row.
+        return obj.country.name or "—"
 
     def _set_status(self, request, queryset, status, verb):
         done = 0

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from wego_portal.db import choices_check
 from wego_portal.files import private_storage, validate_pdf
+from wego_portal.links import slug_url
 
 from .enums import (
     AboutEntryKind,
@@ -45,6 +46,16 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+def _folded_words(names, limit: int) -> str:
+    """The names folded, each once, in order, joined by spaces, at most ``limit`` long."""
+    seen: list[str] = []
+    for name in names:
+        folded = fold(name or "")
+        if folded and folded not in seen:
+            seen.append(folded)
+    return " ".join(seen)[:limit]
 
 
 class Office(models.Model):
@@ -212,6 +223,9 @@ class Organization(models.Model):
     # after "Seoul"); the folded name, city and country are what search matches.
     sort_name = models.CharField(max_length=200, editable=False, default="")
     search_text = models.CharField(max_length=2000, editable=False, default="")
+    # The folded names and city alone (no country names): short, so the typo-tolerant match
+    # and the ranking, which compare the query with every candidate's text, stay cheap.
+    name_text = models.CharField(max_length=1000, editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -221,6 +235,7 @@ class Organization(models.Model):
         excluded_fields=[
             "sort_name",
             "search_text",
+            "name_text",
             "logo_thumbnail",
             *(
                 f"{field}_{code.replace('-', '_')}"
@@ -260,28 +275,38 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         self.sort_name = fold(self.name_en or self.name)[:200]
         self.search_text = self.build_search_text()
+        self.name_text = self.build_name_text()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name", "search_text"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "sort_name",
+                "search_text",
+                "name_text",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("members:profile", kwargs={"slug": self.slug})
+        return slug_url("members:profile", self.slug)
 
     def build_search_text(self) -> str:
         """What the directory search matches, folded: the name in every language and script
         (English, the organization's own, each standard name), the city, and the country's name
         in English and the other languages."""
+        countries = []
+        if self.country:
+            countries = [translation_in(code, lambda: self.country.name) for code, _n in LANGUAGES]
+        return _folded_words([*self._names(), *countries], 2000)
+
+    def build_name_text(self) -> str:
+        """The folded names in every language and the city: ``search_text`` without the
+        country's names."""
+        return _folded_words(self._names(), 1000)
+
+    def _names(self) -> list:
         names = [self.name_en or self.name, self.native_name]
         names += [getattr(self, f"name_{code.replace('-', '_')}", None) for code, _n in LANGUAGES]
         names.append(self.city)
-        if self.country:
-            names += [translation_in(code, lambda: self.country.name) for code, _n in LANGUAGES]
-        seen: list[str] = []
-        for name in names:
-            folded = fold(name or "")
-            if folded and folded not in seen:
-                seen.append(folded)
-        return " ".join(seen)[:2000]
+        return names
 
     def name_is_transliteration(self) -> bool:
         """Whether the name shown in the current language is a transliteration."""

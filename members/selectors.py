@@ -1,10 +1,15 @@
 """Reads that span relations: the directory, profiles, overviews. Views and the API share them."""
 
+import functools
+import re
+import time
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import translation
 from django_countries import countries
 
 from wego_portal.caching import CacheVersion
@@ -66,25 +71,54 @@ def partner_queryset() -> QuerySet[Organization]:
 def directory_search(queryset: QuerySet[Organization], query: str) -> QuerySet[Organization]:
     """Match name, city or country, forgiving missing accents and (on PostgreSQL) typos.
 
-    Every organization stores its folded (lower-case, accent-free) name, city and country as
-    ``search_text``; the query is folded the same way. PostgreSQL then matches either a
-    substring or a trigram word similarity at or above ``pg_trgm.word_similarity_threshold``
-    (set per connection in settings, so "Seol" finds Seoul), best matches first, both served by
-    a GIN trigram index. SQLite, the laptop default, matches every word as a
-    substring.
+    Every organization stores its folded (lower-case, accent-free) names, city and country
+    names as ``search_text``, and its names and city alone as ``name_text``; the query is
+    folded the same way. PostgreSQL matches a substring of ``search_text`` or a trigram word
+    similarity to ``name_text`` at or above ``pg_trgm.word_similarity_threshold`` (set per
+    connection in settings, so "Seol" finds Seoul), best matches first, each served by a GIN
+    trigram index. A query without a word of three characters ("首尔", "巴黎": no trigram to
+    look a substring up by) matches by similarity and by the country's names instead, so it
+    never reads the whole table. SQLite, the laptop default, matches every word as a substring.
     """
     folded = fold(query)
     if not folded:
         return queryset
     if settings.USING_POSTGRES:
+        matches = Q(name_text__trigram_word_similar=folded)
+        if any(len(word) >= 3 for word in _WORDS.findall(folded)):
+            matches |= Q(search_text__contains=folded)
+        else:
+            matches |= Q(country__in=countries_named(folded))
         return (
-            queryset.annotate(similarity=TrigramWordSimilarity(folded, "search_text"))
-            .filter(Q(search_text__contains=folded) | Q(search_text__trigram_word_similar=folded))
+            queryset.annotate(similarity=TrigramWordSimilarity(folded, "name_text"))
+            .filter(matches)
             .order_by("-similarity", "sort_name", "id")
         )
     for word in folded.split():
         queryset = queryset.filter(search_text__contains=word)
     return queryset
+
+
+_WORDS = re.compile(r"\w+")
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Each country's folded names in every language of the portal, joined (once a process)."""
+    names: dict[str, list[str]] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for country in countries:
+                folded = fold(str(country.name))
+                known = names.setdefault(country.code, [])
+                if folded not in known:
+                    known.append(folded)
+    return {code: " ".join(folded) for code, folded in names.items()}
+
+
+def countries_named(folded: str) -> list[str]:
+    """The codes of the countries one of whose names contains ``folded`` (already folded)."""
+    return [code for code, names in _country_names().items() if folded in names]
 
 
 # Facet key -> column of the directory query it counts.
@@ -133,8 +167,20 @@ def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dic
     }
 
 
+#: Seconds a rendered profile is shared. An edit of the organization shows at once (a new
+#: directory version); its events, news, awards, projects and seats within this time.
+PROFILE_SHARED_SECONDS = 60
+
+
+def profile_version() -> str:
+    """The version of the cached profiles: the directory's version and the clock's window."""
+    return f"{directory_version()}.{int(time.time() // PROFILE_SHARED_SECONDS)}"
+
+
 def organization_for_profile(slug: str) -> Organization:
-    return public_organizations().prefetch_related("areas").get(slug=slug)
+    """A public organization (its areas are read by the profile's shared sections, only when
+    those are rendered)."""
+    return public_organizations().get(slug=slug)
 
 
 def organizations_of_user(user) -> QuerySet[Organization]:
@@ -257,7 +303,7 @@ def wego_roles(organization: Organization) -> list[str]:
     if organization.member_type != MemberType.LOCAL_GOVERNMENT:
         return roles  # an office is seated in a city, not in a company or an institution
     names = {fold(organization.name), fold(organization.city)} - {""}
-    for office in Office.objects.filter(country=organization.country).only("name", "city", "slug"):
+    for office in Office.objects.filter(country=organization.country):
         city = fold(office.city)
         if city in names or f"{city} region" in names:  # "Ulyanovsk Region" seats Ulyanovsk's
             roles.append(_("Seat of the %(office)s") % {"office": office.name})

@@ -170,7 +170,8 @@ def organization_add_photo(
     metadata) at most 1,600 px, with a 480 px thumbnail. Needs
     ``members.edit_organization_profile``; refuses (``MembershipError``) a full gallery or a
     photo without its text alternative. The upload must have passed
-    ``wego_portal.files.validate_image``. Side effects: writes two files in public media.
+    ``wego_portal.files.validate_image``. Side effects: writes two files in public media; the
+    cached profile and directory pages are rebuilt.
     """
     require(added_by, "members.edit_organization_profile", organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -191,6 +192,7 @@ def organization_add_photo(
     photo.image.save(image.name, image, save=False)
     photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
     photo.save()
+    directory_changed()
     return photo
 
 
@@ -201,6 +203,7 @@ def organization_remove_photo(*, photo, removed_by: User) -> None:
     require(removed_by, "members.edit_organization_profile", photo.organization)
     files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
     photo.delete()
+    directory_changed()
 
     def cleanup():
         for storage, name in files:

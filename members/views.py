@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,7 +41,7 @@ FILTER_KEYS = ["q", "type", "region", "country", "office", "joined"]
 def directory(request: HttpRequest) -> HttpResponse:
     body = cached_fragment(
         request,
-        version=selectors.directory_version,
+        version=selectors.DIRECTORY_VERSION,
         prefix="members-directory",
         render=lambda: render_to_string(
             "members/_directory_body.html", _directory_context(request), request
@@ -89,32 +91,55 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page_cache(version=selectors.profile_version, prefix="members-profile", timeout=60)
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    """A member's public profile. Everything below its heading is the same for everyone: it
+    is rendered once per language and version (``selectors.profile_version``) and shared."""
     try:
         organization = selectors.organization_for_profile(slug)
     except Organization.DoesNotExist:
         raise Http404 from None
-    can_edit = request.user.has_perm("members.edit_organization_profile", organization)
-    from events.selectors import events_attended_by
-
+    sections = cached_fragment(
+        request,
+        version=selectors.profile_version,
+        prefix="members-profile",
+        timeout=selectors.PROFILE_SHARED_SECONDS,
+        render=lambda: render_to_string(
+            "members/_profile_sections.html", _profile_sections(organization), request
+        ),
+    )
+    roles_key = f"members:roles:{selectors.profile_version()}:{get_language()}:{organization.pk}"
     return render(
         request,
         "members/profile.html",
         {
             "organization": organization,
-            "can_edit": can_edit,
-            "roles": selectors.wego_roles(organization),
-            "program_outcomes": selectors.public_program_outcomes(organization),
-            "events_attended": events_attended_by(organization),
-            "photos": list(organization.photos.all()),
-            "location_map": location_map_svg(
-                country=organization.country.code if organization.country else "",
-                latitude=organization.latitude,
-                longitude=organization.longitude,
-                title=_("Where %(name)s is") % {"name": organization.name},
+            "can_edit": request.user.has_perm("members.edit_organization_profile", organization),
+            "roles": cache.get_or_set(
+                roles_key,
+                lambda: selectors.wego_roles(organization),
+                selectors.PROFILE_SHARED_SECONDS,
             ),
+            "sections": sections,
         },
     )
+
+
+def _profile_sections(organization: Organization) -> dict:
+    from events.selectors import events_attended_by
+
+    return {
+        "organization": organization,
+        "program_outcomes": selectors.public_program_outcomes(organization),
+        "events_attended": events_attended_by(organization),
+        "photos": list(organization.photos.all()),
+        "location_map": location_map_svg(
+            country=organization.country.code if organization.country else "",
+            latitude=organization.latitude,
+            longitude=organization.longitude,
+            title=_("Where %(name)s is") % {"name": organization.name},
+        ),
+    }
 
 
 def about(request: HttpRequest) -> HttpResponse:

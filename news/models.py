@@ -8,11 +8,11 @@ publication moment has come.
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from members.enums import Region
 from wego_portal.db import choices_check
+from wego_portal.links import slug_url
 from wego_portal.moderation.models import Moderated
 
 from .html import SanitizedHTMLField
@@ -136,7 +136,7 @@ class Article(Moderated):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("news:detail", kwargs={"slug": self.slug})
+        return slug_url("news:detail", self.slug)
 
     @property
     def date_format(self) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from members.enums import Region
 from wego_portal.moderation.enums import ModerationStatus
@@ -46,8 +50,45 @@ def article_list(*, category: str = "", region: str = "", year: str = "") -> Que
     return queryset
 
 
+#: Seconds the list's counts (its total per filter combination and its facets) are kept: a
+#: count over every article is not made per request. New articles show in the list at once;
+#: the counts follow within this time (a scheduled article's moment also comes on its own).
+LIST_COUNTS_SECONDS = 60
+
+
+def list_version() -> int:
+    """The version of the visitors' cached news list: the current window of
+    ``LIST_COUNTS_SECONDS`` on the clock, so a visitor sees a new article within a minute."""
+    return int(time.time() // LIST_COUNTS_SECONDS)
+
+
+def _cache_key(name: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"news:{name}:{digest}"
+
+
+def article_count(*, category: str = "", region: str = "", year: str = "") -> int:
+    """How many articles ``article_list`` gives for these filters (cached, see above)."""
+    key = _cache_key("count", category, region, year)
+    count = cache.get(key)
+    if count is None:
+        count = article_list(category=category, region=region, year=year).count()
+        cache.set(key, count, LIST_COUNTS_SECONDS)
+    return count
+
+
 def list_facets() -> dict[str, list[dict]]:
-    """Counts per category, region and year among public articles."""
+    """Counts per category, region and year among public articles (three queries, cached per
+    language, see ``LIST_COUNTS_SECONDS``)."""
+    key = _cache_key("facets", get_language() or "")
+    facets = cache.get(key)
+    if facets is None:
+        facets = _list_facets()
+        cache.set(key, facets, LIST_COUNTS_SECONDS)
+    return facets
+
+
+def _list_facets() -> dict[str, list[dict]]:
     base = public_articles()
     categories = Category.objects.annotate(
         n=Count("articles", filter=Q(articles__in=base.values("id")))

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from members.enums import Region
+from wego_portal.caching import anonymous_page_cache
 
 from . import selectors
 from .models import Article
@@ -12,11 +13,14 @@ PAGE_SIZE = 12
 
 
 @require_GET
+@anonymous_page_cache(version=selectors.list_version, prefix="news-list", timeout=60)
 def article_list(request: HttpRequest) -> HttpResponse:
-    """Published news, newest first, filtered by category, region and year."""
+    """Published news, newest first, filtered by category, region and year. Visitors share
+    the rendered page for at most a minute (``selectors.list_version``)."""
     chosen = {key: request.GET.get(key, "")[:40] for key in ("category", "region", "year")}
-    queryset = selectors.article_list(**chosen)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(selectors.article_list(**chosen), PAGE_SIZE)
+    paginator.count = selectors.article_count(**chosen)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "news/list.html",

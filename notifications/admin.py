@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from wego_portal.admin import PortalModelAdmin
+from wego_portal.admin import PortalModelAdmin, choice_label
 
 from .enums import NotificationState
 from .kinds import all_kinds
@@ -143,7 +143,7 @@ class NotificationAdmin(PortalModelAdmin):
         return format_html(
             '<span class="notification-state notification-state--{}">{}</span>',
             obj.state,
-            obj.get_state_display(),
+            choice_label(NotificationState, obj.state),
         )
 
     @admin.display(description=_("about"))

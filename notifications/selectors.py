@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -21,16 +20,17 @@ def _unread_version(user_id: int) -> CacheVersion:
 
 
 def unread_count_for(user) -> int:
-    """Unread in-portal notices of ``user``: from the cache (two lookups), else one COUNT on a
-    partial index. The version is read before the count, so a count computed while the notices
-    changed is stored under the old version and never served."""
+    """Unread in-portal notices of ``user``: from the cache (one round trip), else one COUNT on
+    a partial index. The version is read before the count, so a count computed while the
+    notices changed is stored under the old version and never served."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    key = f"notices:unread:{user.pk}:{_unread_version(user.pk).current()}"
-    count = cache.get(key)
+    version = _unread_version(user.pk)
+    key = f"notices:unread:count:{user.pk}"
+    current, count = version.read(key)
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_COUNT_TIMEOUT)
+        version.write(key, current, count, UNREAD_COUNT_TIMEOUT)
     return count
 
 

@@ -21,7 +21,10 @@ from django.apps import apps
 AUDITED: dict[str, tuple[tuple[str, ...], str | None]] = {
     "accounts.User": (("password", "last_login"), None),
     "members.Office": ((), "pk"),
-    "members.Organization": (("sort_name", "search_text", "logo_thumbnail"), "office_id"),
+    "members.Organization": (
+        ("sort_name", "search_text", "name_text", "logo_thumbnail"),
+        "office_id",
+    ),
     "members.OrganizationUser": ((), "organization.office_id"),
     "members.MembershipApplication": ((), "organization.office_id"),
     "programs.Application": (("section_edits", "updated_at"), "organization.office_id"),

@@ -319,7 +319,7 @@ NOT_PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {
         "WeGO's offices and their shared contact details",
     ),
     "members.Organization": (
-        ("name", "native_name", "logo", "logo_thumbnail", "description", "sort_name"),
+        ("name", "native_name", "logo", "logo_thumbnail", "description", "sort_name", "name_text"),
         "a member organization's public profile",
     ),
     "members.HistoricalOrganization": (

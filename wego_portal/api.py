@@ -16,6 +16,8 @@ from knox.settings import knox_settings
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.pagination import CursorPagination
 
+from wego_portal.cache import count_in_window
+
 
 class PersonalTokenAuthentication(TokenAuthentication):
     """django-rest-knox's token authentication, refusing a malformed token before any query.
@@ -56,7 +58,7 @@ class SlidingWindowCounterMixin:
 
     The decision weighs the previous window's count by how much of it still overlaps the last
     ``duration`` seconds (the sliding-window counter), so a burst across a window's edge is
-    counted as one: three cache operations per request, constant in size.
+    counted as one: one round trip to Redis per request (``count_in_window``), constant in size.
     """
 
     def allow_request(self, request, view):
@@ -69,14 +71,9 @@ class SlidingWindowCounterMixin:
         window, offset = divmod(self.now, self.duration)
         window = int(window)
         self.window_ends = (window + 1) * self.duration
-        current = f"{self.key}:{window}"
-        previous = self.cache.get(f"{self.key}:{window - 1}", 0)
-        self.cache.add(current, 0, 2 * self.duration + 1)
-        try:
-            count = self.cache.incr(current)
-        except ValueError:  # expired between add and incr
-            self.cache.set(current, 1, 2 * self.duration + 1)
-            count = 1
+        count, previous = count_in_window(
+            self.cache, f"{self.key}:{window}", f"{self.key}:{window - 1}", 2 * self.duration + 1
+        )
         weighted = previous * (1 - offset / self.duration) + count
         return weighted <= self.num_requests
 

@@ -24,7 +24,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -95,11 +95,31 @@ def _outage_for(location: str) -> _Outage:
         return _outages.setdefault(location, _Outage())
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django's Redis cache client builds a ``redis.Redis`` for every operation, which costs
+    about as much as the round trip itself; one per connection pool serves them all
+    (``redis.Redis`` is thread-safe: its pool hands each command a connection, and a pool
+    inherited by a forked worker opens fresh connections)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(write))
+            self._clients[index] = client
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """``RedisCache`` that answers from a per-process memory cache while Redis is down."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClient
         self._location = server if isinstance(server, str) else ",".join(server)
         self._outage = _outage_for(self._location)
         self._fallback = LocMemCache(
@@ -215,9 +235,48 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys, version=None):
         return self._call("delete_many", None, keys, version=version)
 
+    def count_in_window(self, key: str, previous_key: str, timeout: int) -> tuple[int, int]:
+        """Add one to the counter ``key`` (which expires ``timeout`` seconds after its first
+        count) and read the counter ``previous_key``: one round trip to Redis (a pipeline),
+        or the fallback's operations while Redis is down. Returns both counts."""
+        if self._outage.usable():
+            current = self.make_and_validate_key(key)
+            previous = self.make_and_validate_key(previous_key)
+            try:
+                pipeline = self._cache.get_client(current, write=True).pipeline(transaction=False)
+                pipeline.set(current, 0, ex=timeout, nx=True)
+                pipeline.incr(current)
+                pipeline.get(previous)
+                _created, count, before = pipeline.execute()
+            except REDIS_ERRORS as exc:
+                self._outage.failed(self._location, exc)
+            else:
+                self._outage.answered(self._location)
+                return int(count), int(before or 0)
+        return _count_with_operations(self._fallback, key, previous_key, timeout)
+
     def clear(self):
         self._fallback.clear()
         return self._call("clear", None)
+
+
+def count_in_window(cache, key: str, previous_key: str, timeout: int) -> tuple[int, int]:
+    """``ResilientRedisCache.count_in_window`` for any cache (another backend: its own
+    operations, three round trips)."""
+    if isinstance(cache, ResilientRedisCache):
+        return cache.count_in_window(key, previous_key, timeout)
+    return _count_with_operations(cache, key, previous_key, timeout)
+
+
+def _count_with_operations(cache, key: str, previous_key: str, timeout: int) -> tuple[int, int]:
+    before = cache.get(previous_key, 0)
+    cache.add(key, 0, timeout)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+        count = 1
+    return count, before
 
 
 class PrefixScopedRedisCache(ResilientRedisCache):

@@ -16,7 +16,7 @@ import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,13 +47,30 @@ class CacheVersion:
         except ValueError:  # not in the cache (evicted or never read): start past 1
             cache.set(self.key, 2, None)
 
+    def read(self, key: str) -> tuple[int, Any]:
+        """The current version and what ``key`` holds for it (None when nothing, or something
+        stored for an older version), in one cache round trip. Store with ``write`` under the
+        version this returned, read before computing: what was computed while the data changed
+        is stored under the old version and never served."""
+        found = cache.get_many([self.key, key])
+        current = found.get(self.key)
+        if current is None:
+            current = self.current()
+        entry = found.get(key)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == current:
+            return current, entry[1]
+        return current, None
+
+    def write(self, key: str, version: int, value: Any, timeout: int | None) -> None:
+        cache.set(key, (version, value), timeout)
+
 
 def _public(response: HttpResponse) -> None:
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
 
 
-def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: int = 300):
+def anonymous_page_cache(*, version: Callable[[], int | str], prefix: str, timeout: int = 300):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -97,7 +114,7 @@ def anonymous_page_cache(*, version: Callable[[], int], prefix: str, timeout: in
 def cached_fragment(
     request: HttpRequest,
     *,
-    version: Callable[[], int],
+    version: CacheVersion | Callable[[], int | str],
     prefix: str,
     render: Callable[[], str],
     timeout: int = 300,
@@ -107,14 +124,23 @@ def cached_fragment(
 
     For pages a signed-in user also sees (whose header is theirs, so the whole page cannot be
     shared): the list itself — results, facets, pagination — is built and rendered only on a
-    miss, so a hit costs no query. ``render`` must not use anything of the user's (no CSRF
-    token, no name, no permission); the URL path carries the language prefix and the query.
+    miss, so a hit costs no query. With a ``CacheVersion`` a hit is one cache round trip (the
+    version and the fragment are read together); with a function returning the version, two.
+    ``render`` must not use anything of the user's (no CSRF token, no name, no permission); the
+    URL path carries the language prefix and the query.
     """
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"fragment:{prefix}:{version()}:{get_language()}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, timeout)
+    if isinstance(version, CacheVersion):
+        key = f"fragment:{prefix}:{get_language()}:{digest}"
+        current, html = version.read(key)
+        if html is None:
+            html = render()
+            version.write(key, current, html, timeout)
+    else:
+        key = f"fragment:{prefix}:{version()}:{get_language()}:{digest}"
+        html = cache.get(key)
+        if html is None:
+            html = render()
+            cache.set(key, html, timeout)
     # HTML this portal's own template rendered (escaped there).
     return mark_safe(html)  # noqa: S308  # nosec B308 B703

@@ -10,6 +10,7 @@ from modeltranslation.admin import TranslationAdmin
 from members.models import Office
 from wego_portal.admin import (
     PortalModelAdmin,
+    choice_label,
 )
 
 from .. import dates, selectors, services
@@ -71,7 +72,10 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
         EventRegistrationInline,
     ]
     list_per_page = 50
-    ordering = ["sort_at", "sort_rank", "window_start", "title"]
+    # The whole order of the events_event_sort index (id last, so the admin adds no "-pk"): a
+    # page is read in index order and stops at its LIMIT.
+    ordering = ["sort_at", "sort_rank", "window_start", "title", "id"]
+    show_full_result_count = False  # one count of the list, not a second of the whole table
     actions = [
         "open_registration",
         "close_registration",
@@ -197,7 +201,7 @@ class EventAdmin(TranslationAdmin, PortalModelAdmin):
             return "—"
         taken = f"{obj.confirmed_count}/{obj.capacity}" if obj.capacity else obj.confirmed_count
         waiting = f" · {obj.waitlist_count} {_('waiting')}" if obj.waitlist_count else ""
-        return f"{taken}{waiting} ({obj.get_registration_display()})"
+        return f"{taken}{waiting} ({choice_label(RegistrationMode, obj.registration)})"
 
     @admin.display(description=_("places taken"))
     def places_summary(self, obj):

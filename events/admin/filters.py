@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wego_portal.admin import (
     PortalStackedInline,
     PortalTabularInline,
+    choice_label,
 )
 from wego_portal.files import normalised_image
 
@@ -162,5 +163,5 @@ def _status_tag(registration):
     return format_html(
         '<strong class="status status--{}">{}</strong>',
         REGISTRATION_CSS.get(registration.status, ""),
-        registration.get_status_display(),
+        choice_label(RegistrationStatus, registration.status),
     )

@@ -28,6 +28,15 @@ class RegistrationEventFilter(admin.SimpleListFilter):
     parameter_name = "event"
     shown = 50
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        # Say that the choices are not every event.
+        self.title = ngettext(
+            "event (the latest %(count)d with registrations)",
+            "event (the latest %(count)d with registrations)",
+            self.shown,
+        ) % {"count": self.shown}
+
     def lookups(self, request, model_admin):
         events = selectors.events_for_staff(request.user)
         latest = list(

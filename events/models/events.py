@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from django_countries.fields import CountryField
 
 from members.enums import Region
 from wego_portal.db import choices_check
+from wego_portal.links import slug_url
 
 from .. import dates
 from ..enums import (
@@ -273,6 +273,16 @@ class Event(models.Model):
                 fields=["sort_at", "sort_rank", "window_start", "title", "id"],
                 name="events_event_sort",
             ),
+            # The past events, latest first (selectors.PAST_ORDER): a page reads its rows in
+            # this order from the present moment back.
+            models.Index(
+                models.F("sort_at").desc(),
+                "sort_rank",
+                models.F("window_start").desc(),
+                "title",
+                "id",
+                name="events_event_past",
+            ),
             models.Index(fields=["kind", "year"], name="events_event_kind_year"),
             models.Index(
                 fields=["reminder_day_at"],
@@ -305,7 +315,7 @@ class Event(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return slug_url("events:detail", self.slug)
 
     # --- Dates ---------------------------------------------------------------------------------
 

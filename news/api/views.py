@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
@@ -15,6 +16,29 @@ PARAMETERS = [
 ]
 
 
+class ArticlePagination(PagePagination):
+    """Page numbers with the list's total from ``selectors.article_count`` (cached), not a
+    count of every article per request."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.total = selectors.article_count(**_filters(request))
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, object_list, per_page):
+        paginator = Paginator(object_list, per_page)
+        paginator.count = self.total
+        return paginator
+
+
+def _filters(request) -> dict[str, str]:
+    params = request.query_params
+    return {
+        "category": params.get("category", "")[:80],
+        "region": params.get("region", ""),
+        "year": params.get("year", ""),
+    }
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List news articles",
@@ -30,13 +54,10 @@ PARAMETERS = [
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ArticleSerializer
     permission_classes = [permissions.AllowAny]
-    pagination_class = PagePagination
+    pagination_class = ArticlePagination
     lookup_field = "slug"
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.article_list(
-            category=params.get("category", "")[:80],
-            region=params.get("region", ""),
-            year=params.get("year", ""),
-        ).prefetch_related("organizations", "events")
+        return selectors.article_list(**_filters(self.request)).prefetch_related(
+            "organizations", "events"
+        )

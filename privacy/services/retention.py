@@ -10,6 +10,7 @@ from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,8 @@ from events.models import EventRegistration
 from health.models import Inquiry
 from members.enums import ApplicationStatus as JoinStatus
 from members.models import MembershipApplication
+from newsletter.models import Subscriber
+from newsletter.tokens import manage_token
 from notifications.models import Notification
 from reports.enums import RunState
 
@@ -189,25 +192,37 @@ def _registrations_of(user: User):
     )
 
 
-def consents_of(*, user: User) -> list[tuple[ConsentRecord, str, str]]:
-    """``user``'s active consents, each with what it is about (the event's title…) and the
-    text agreed to, for the account area; newest first."""
+def consents_of(*, user: User) -> list[tuple[ConsentRecord, str, str, str]]:
+    """``user``'s active consents, each with what it is about (the event's title, the
+    subscribed address…), the text agreed to and, where the consent is managed elsewhere,
+    the page to manage it (the newsletter's preferences), for the account area; newest first.
+    """
     registrations = {
         consent_subject(registration): registration.event.title
         for registration in _registrations_of(user).select_related("event")
     }
+    subscriptions = {
+        consent_subject(subscriber): subscriber
+        for subscriber in Subscriber.objects.filter(email__iexact=user.email)
+    }
     own = consent_subject(user)
     records = ConsentRecord.objects.filter(
-        subject__in=[own, *registrations], withdrawn_at__isnull=True
+        subject__in=[own, *registrations, *subscriptions], withdrawn_at__isnull=True
     ).order_by("-given_at", "-id")
-    return [
-        (
-            record,
-            registrations.get(record.subject, ""),
-            consent_text(purpose=record.purpose, version=record.text_version),
+    found = []
+    for record in records:
+        subscriber = subscriptions.get(record.subject)
+        found.append(
+            (
+                record,
+                subscriber.email if subscriber else registrations.get(record.subject, ""),
+                consent_text(purpose=record.purpose, version=record.text_version),
+                reverse("newsletter:preferences", args=[manage_token(subscriber.key)])
+                if subscriber
+                else "",
+            )
         )
-        for record in records
-    ]
+    return found
 
 
 @transaction.atomic

@@ -23,13 +23,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
+from members.enums import Region
 from wego_portal.admin import (
     PortalExportModelAdmin,
+    choice_label,
 )
 from wego_portal.stale_decisions import EXPECTED_STATUS
 
 from .. import sections, selectors, services, workflow
-from ..enums import MessageVisibility
+from ..enums import ApplicationStatus, MessageVisibility
 from ..errors import ProgramError
 from ..forms import (
     AssignReviewerForm,
@@ -217,12 +219,14 @@ class ApplicationAdmin(ApplicationBulkActions, PortalExportModelAdmin):
     def status_column(self, obj):
         colour = (STATUS_TAGS.get(obj.status, "") or "tag--blue").removeprefix("tag--")
         return format_html(
-            '<strong class="status app-status--{}">{}</strong>', colour, obj.get_status_display()
+            '<strong class="status app-status--{}">{}</strong>',
+            colour,
+            choice_label(ApplicationStatus, obj.status),
         )
 
     @admin.display(description=_("Region"), ordering="organization__region")
     def region_column(self, obj):
-        return obj.organization.get_region_display() or "—"
+        return choice_label(Region, obj.organization.region) or "—"
 
     @admin.display(description=_("Office"), ordering="organization__office__name")
     def office_column(self, obj):

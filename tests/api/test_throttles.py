@@ -3,7 +3,7 @@ edge counted as one, Retry-After of at least a second."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.test import APIRequestFactory
 
 from wego_portal.api import AnonRateThrottle
@@ -77,3 +77,28 @@ def test_retry_after_is_at_least_a_second(throttle):
     request = _request()
     assert t.allow_request(request, view=None) is False
     assert t.wait() == 1
+
+
+def test_a_window_counts_in_one_round_trip_on_redis_and_the_same_with_other_caches():
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from wego_portal.cache import ResilientRedisCache, count_in_window
+
+    shared = caches["default"]
+    other = LocMemCache("throttle-test", {})
+    for each in [other, *([shared] if isinstance(shared, ResilientRedisCache) else [])]:
+        each.clear()
+        assert count_in_window(each, "t:2", "t:1", 121) == (1, 0)
+        assert count_in_window(each, "t:2", "t:1", 121) == (2, 0)
+        assert count_in_window(each, "t:3", "t:2", 121) == (1, 2)
+        assert each.get("t:3") == 1
+
+
+def test_the_redis_cache_builds_one_client_per_pool():
+    from wego_portal.cache import ResilientRedisCache
+
+    shared = caches["default"]
+    if not isinstance(shared, ResilientRedisCache):
+        pytest.skip("the tests run without Redis")
+    client = shared._cache.get_client("a", write=True)
+    assert shared._cache.get_client("b", write=True) is client

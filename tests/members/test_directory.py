@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from members import services
 from members.enums import MemberType, OrganizationStatus, Region, Relationship
+from members.models import Organization
+from members.selectors import directory_queryset, directory_search
 from tests.factories.accounts import UserFactory
 from tests.factories.members import OfficeFactory, OrganizationFactory
 
@@ -79,6 +81,41 @@ def test_directory_search_forgives_typos_on_postgresql(client, network):
 
     assert names(response)[0] == "Seoul"
     assert "Abuja" not in names(response)
+
+
+def test_name_text_holds_the_names_and_city_without_the_country_names(network):
+    seoul = Organization.objects.get(name="Seoul")
+    sao_paulo = Organization.objects.get(name="São Paulo")
+
+    assert seoul.name_text == "seoul"
+    assert "korea" in seoul.search_text
+    assert sao_paulo.name_text == "sao paulo"
+    assert "brazil" in sao_paulo.search_text
+
+
+@pytest.mark.parametrize("query", ["韩国", "KOREA", "brasil"])
+def test_directory_search_finds_members_by_their_countrys_name_in_any_language(
+    client, network, query
+):
+    found = names(client.get(DIRECTORY, {"q": query}))
+
+    expected = ["São Paulo"] if query == "brasil" else ["Seoul", "Seoul Digital Foundation"]
+    assert sorted(found) == expected
+
+
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="the trigram indexes are PostgreSQL's")
+@pytest.mark.parametrize(
+    ("query", "substring"), [("首尔", False), ("巴黎", False), ("seol", True), ("сеул", True)]
+)
+def test_directory_search_asks_only_what_a_trigram_index_can_answer(network, query, substring):
+    """A query without a word of three characters has no trigram to look a substring up by:
+    a LIKE would read the whole table (two seconds at 100,000 organizations), so it is not
+    asked; similarity to the names and the country's names are."""
+    sql, _params = directory_search(directory_queryset(), query).query.sql_with_params()
+    where = sql.split(" WHERE ", 1)[1]
+
+    assert ("LIKE" in where) is substring
+    assert '"members_organization"."name_text" %%>' in where  # %> escaped
 
 
 def test_directory_facets_count_the_current_results(client, network):

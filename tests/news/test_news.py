@@ -6,6 +6,7 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from members.enums import Region
 from news import services
 from news.models import Article, DatePrecision
 from news.selectors import public_articles
+from tests.factories.accounts import UserFactory
 from tests.factories.events import EventFactory
 from tests.factories.members import OrganizationFactory
 from tests.factories.news import ArticleFactory, CategoryFactory
@@ -208,10 +210,19 @@ def test_the_list_runs_the_same_queries_for_any_number_of_articles(
     category = CategoryFactory()
     for _ in range(count):
         ArticleFactory(office=east_asia, published=True).categories.add(category)
-    client.get("/news/")  # warm-up (session, caches)
+    client.get("/news/")  # warm-up (caches)
 
-    with django_assert_num_queries(6):
+    # the visitors' page is shared: no query
+    with django_assert_num_queries(0):
         client.get("/news/")
+
+    # signed in, rendered: the session, the user, the page of articles and their categories
+    # (the total and the facets come from the cache)
+    client.force_login(UserFactory())
+    client.get("/news/")
+    with django_assert_num_queries(4):
+        response = client.get("/news/")
+    assert response.content.decode().count('class="card news-card"') == count
 
 
 def test_the_list_is_paginated(client, east_asia):
@@ -391,3 +402,27 @@ def test_the_home_page_shows_live_news_events_calls_and_winners(client, east_asi
     assert "Smart Health webinar" in html
     assert "Solution Finder 2031" in html
     assert "Winners of the 4th WeGO Awards 2020" in html and "Smart bus stops" in html
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_api_list_runs_the_same_queries_for_any_number_of_articles(
+    client, east_asia, count, django_assert_num_queries
+):
+    category = CategoryFactory()
+    for _ in range(count):
+        ArticleFactory(office=east_asia, published=True).categories.add(category)
+    client.get("/api/v1/news/")  # warm-up: the total is counted once and kept a minute
+
+    # the page of articles, their categories, organizations and events
+    with django_assert_num_queries(4):
+        listing = client.get("/api/v1/news/").json()
+    assert listing["count"] == count
+    assert len(listing["results"]) == count
+
+
+def test_the_list_total_follows_the_articles_within_a_minute(client, east_asia):
+    ArticleFactory(office=east_asia, published=True)
+    assert client.get("/api/v1/news/").json()["count"] == 1
+    ArticleFactory(office=east_asia, published=True)
+    cache.clear()  # what the minute's expiry does
+    assert client.get("/api/v1/news/").json()["count"] == 2

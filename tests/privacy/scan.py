@@ -2,6 +2,8 @@
 
 from django.db import connection
 
+from search.documents import COLUMN as SEARCH_DOCUMENT
+
 TEXT_TYPES = {
     "CharField",
     "TextField",
@@ -12,6 +14,18 @@ TEXT_TYPES = {
 }
 
 
+def _holds_text(column) -> bool:
+    """A text column, or a stored search document (PostgreSQL ``tsvector``, which Django does
+    not know: search.documents), whose words are the row's text too."""
+    if column.name == SEARCH_DOCUMENT:
+        return True
+    try:
+        kind = connection.introspection.get_field_type(column.type_code, column)
+    except KeyError:
+        return False
+    return kind in TEXT_TYPES
+
+
 def tables_containing(*needles: str) -> list[str]:
     """``table.column`` of every text column in which any of ``needles`` occurs (any case)."""
     found = []
@@ -19,10 +33,7 @@ def tables_containing(*needles: str) -> list[str]:
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             for column in connection.introspection.get_table_description(cursor, table):
-                if (
-                    connection.introspection.get_field_type(column.type_code, column)
-                    not in TEXT_TYPES
-                ):
+                if not _holds_text(column):
                     continue
                 for needle in needles:
                     cursor.execute(

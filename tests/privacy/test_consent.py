@@ -62,3 +62,33 @@ def test_the_back_office_shows_what_was_agreed_and_filters_withdrawn_consents(cl
 
     assert "Share my name, organization and e-mail address" in detail.content.decode()
     assert active.context["cl"].result_count == 1
+
+
+def test_my_data_lists_my_newsletter_consent_with_the_page_that_manages_it(client):
+    from newsletter.tokens import manage_token
+    from tests.factories.accounts import UserFactory
+    from tests.factories.newsletter import SubscriberFactory
+
+    me = UserFactory(email="Vera@City.test")
+    other = UserFactory(email="someone@city.test")
+    mine = SubscriberFactory(email="vera@city.test")
+    theirs = SubscriberFactory(email="someone@city.test")
+    for subscriber in (mine, theirs):
+        services.consent_give(purpose="newsletter", subject=subscriber)
+
+    client.force_login(me)
+    page = client.get(reverse("privacy:my_data")).content.decode()
+
+    manage = reverse("newsletter:preferences", args=[manage_token(mine.key)])
+    assert "vera@city.test" in page
+    assert manage in page
+    assert "someone@city.test" not in page
+    assert client.get(manage).status_code == 200
+
+    # Managed there, not withdrawn here: the privacy endpoint refuses the newsletter's record
+    # (withdrawing only the consent would leave the subscription sending).
+    record = ConsentRecord.objects.get(subject=services.consent_subject(mine))
+    response = client.post(reverse("privacy:consent_withdraw", args=[record.pk]))
+    assert response.status_code == 404
+    client.force_login(other)
+    assert "vera@city.test" not in client.get(reverse("privacy:my_data")).content.decode()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.factories.accounts import UserFactory
 from tests.factories.awards import EntryFactory
 from tests.factories.catalog import ProjectFactory
-from tests.factories.events import EventRegistrationFactory
+from tests.factories.events import EventFactory, EventRegistrationFactory
 from tests.factories.health import InitiativeFactory, InquiryFactory, SupplierFactory
 from tests.factories.members import OrganizationFactory
 from tests.factories.notifications import NotificationFactory
@@ -26,6 +26,9 @@ ROWS = {
     "health_inquiry": lambda: InquiryFactory(supplier=SupplierFactory()),
     "health_supplier": lambda: SupplierFactory(organization=OrganizationFactory()),
     "awards_entry": lambda: EntryFactory(organization=OrganizationFactory(), submitted=True),
+    "events_event": lambda: (
+        EventRegistrationFactory(event=EventFactory(open_registration=True, capacity=5)).event
+    ),
     "events_eventregistration": lambda: EventRegistrationFactory(),
     "programs_application": lambda: ApplicationFactory(
         status="submitted", submitted_at=timezone.now()
@@ -34,9 +37,11 @@ ROWS = {
     "members_organization": lambda: OrganizationFactory(),
 }
 
-#: The four biggest back-office lists (applications, registrations, the outbox, organizations).
+#: The biggest back-office lists (applications, events, registrations, the outbox,
+#: organizations).
 BIG_LISTS = [
     "programs_application",
+    "events_event",
     "events_eventregistration",
     "notifications_notification",
     "members_organization",

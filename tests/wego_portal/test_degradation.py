@@ -161,3 +161,18 @@ def test_healthz_is_ok_again_once_redis_answers(client):
     response = client.get(reverse("healthz"))
 
     assert json.loads(response.content)["status"] == "ok"
+
+
+def test_the_redis_client_is_made_once_per_connection_pool():
+    from django.core.cache import caches
+
+    from wego_portal.cache import ResilientRedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, ResilientRedisCache):
+        pytest.skip("the cache is not Redis here (REDIS_URL unset)")
+    client = backend._cache.get_client(write=True)
+
+    assert backend._cache.get_client(write=True) is client
+    backend.set("reused-client", 1)
+    assert backend.get("reused-client") == 1

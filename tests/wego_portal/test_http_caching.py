@@ -6,6 +6,7 @@ from django.urls import reverse
 from events.selectors import bump_events_list_version
 from members.selectors import bump_directory_version
 from tests.factories.members import OrganizationFactory, OrganizationUserFactory
+from wego_portal.caching import CacheVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,30 @@ def test_a_signed_in_page_is_private_and_never_304(client):
     response = client.get(url, HTTP_IF_NONE_MATCH='"anything"')
     assert response.status_code == 200
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_versioned_entry_is_read_with_its_version_and_never_served_once_bumped():
+    version = CacheVersion("test:version")
+    current, value = version.read("test:entry")
+    assert value is None
+    version.write("test:entry", current, "computed", 60)
+
+    assert version.read("test:entry") == (current, "computed")
+    version.bump()
+    assert version.read("test:entry") == (current + 1, None)
+
+
+def test_the_signed_in_directory_serves_its_cached_list_with_two_queries(
+    client, django_assert_num_queries
+):
+    """The session and the user; the list, its facets and the unread count come from the
+    cache (one round trip each) once the page was seen."""
+    user = OrganizationUserFactory().user
+    OrganizationFactory.create_batch(3)
+    client.force_login(user)
+    client.get(reverse("members:directory"))
+
+    with django_assert_num_queries(2):
+        response = client.get(reverse("members:directory"))
+
+    assert response.status_code == 200

@@ -153,3 +153,19 @@ def test_a_published_contribution_needs_its_date():
     project = ProjectFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Project.objects.filter(pk=project.pk).update(status="published", published_at=None)
+
+
+@pytest.mark.parametrize("language", ["en", "ko", "ar", "zh-hans"])
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("members:profile", "seoul"), ("events:detail", "wego-ga-2024"), ("news:detail", "a_b-1")],
+)
+def test_slug_url_is_what_reverse_gives_in_every_language(name, slug, language):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from wego_portal.links import slug_url
+
+    with translation.override(language):
+        assert slug_url(name, slug) == reverse(name, kwargs={"slug": slug})
+        assert slug_url(name, "서울") == reverse(name, kwargs={"slug": "서울"})

@@ -170,6 +170,7 @@ class Command(BaseCommand):
                 ),
                 sort_name=folded[:200],
                 search_text=f"{folded} {country_text[country]}".strip()[:2000],
+                name_text=folded[:1000],
             )
 
         load("organizations", table, missing, build, batch=self.batch)
