@@ -153,6 +153,8 @@ def pages(total: int, requests: int = 33) -> list[dict]:
         ("Publications (visitor)", reverse("publications:library"), False, "public"),
         ("Site search, a typo `seol` (visitor)", f"{search}?q=seol", False, "search"),
         ("Site search, a name `Seoul` (visitor)", f"{search}?q=Seoul", False, "search"),
+        # A word in most events and news: the ranking window's worst case.
+        ("Site search, a common word `city` (visitor)", f"{search}?q=city", False, "search"),
         ("API organizations, first page", "/api/v1/organizations/", False, "api"),
         (
             "API organizations, filtered",

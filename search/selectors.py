@@ -72,7 +72,8 @@ def _fields(source: Source, model) -> list[tuple[str, str]]:
 def search_source(source: Source, query: str) -> QuerySet:
     """The public rows of ``source`` matching ``query``, best first, each with ``rank``; for a
     large source at most ``RANK_WINDOW`` + 1 of them (see ``capped``)."""
-    queryset = source.queryset()
+    # The longer texts (weight C) are searched, never shown: not read.
+    queryset = source.queryset().defer(*(field for field, weight in source.fields if weight == "C"))
     if source.custom_search is not None:
         found = source.custom_search(queryset, query)
         if "rank" in found.query.annotations:
