@@ -118,6 +118,42 @@ def test_directory_search_asks_only_what_a_trigram_index_can_answer(network, que
     assert '"members_organization"."name_text" %%>' in where  # %> escaped
 
 
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="the trigram indexes are PostgreSQL's")
+@pytest.mark.parametrize(
+    ("query", "cheap"), [("korea", "LIKE"), ("韩国", '"members_organization"."country" IN')]
+)
+def test_directory_search_tests_the_substring_or_country_before_the_similarity(
+    network, query, cheap
+):
+    """PostgreSQL rechecks the rows the indexes found against the condition left to right: with
+    the cheap test first, the rows it matches (a whole country's) skip the similarity."""
+    sql, _params = directory_search(directory_queryset(), query).query.sql_with_params()
+    matches = sql.split(" WHERE ", 1)[1]
+
+    assert matches.index(cheap) < matches.index('"members_organization"."name_text" %%>')
+
+
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="the ranking is pg_trgm's similarity")
+def test_directory_search_ranks_by_similarity_then_name(client):
+    """Names like the query first (most alike first), then the other members of the country
+    the query names, by name: similarity 1, 0.83, 0.17, then three at 0."""
+    for name, country in [
+        ("Busan", "KR"),
+        ("Oreo Town", "KR"),
+        ("Korean City", "US"),
+        ("Seoul", "KR"),
+        ("Korea Smart Hub", "FR"),
+        ("Anyang", "KR"),
+        ("Paris", "FR"),
+        ("Koera Institute", "FR"),  # 0.33: below the threshold, and not in Korea
+    ]:
+        OrganizationFactory(name=name, country=country)
+
+    found = names(client.get(DIRECTORY, {"q": "korea"}))
+
+    assert found == ["Korea Smart Hub", "Korean City", "Oreo Town", "Anyang", "Busan", "Seoul"]
+
+
 def test_directory_facets_count_the_current_results(client, network):
     response = client.get(DIRECTORY, {"type": "local_government"})
 
