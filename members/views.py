@@ -58,7 +58,7 @@ def _directory_context(request: HttpRequest) -> dict:
         (key, value) for key, value in request.GET.lists() if key not in {"page", "sort"}
     )
     facets = selectors.directory_facets(results, cache_key=urlencode(filters, doseq=True))
-    paginator = DeferredJoinPaginator(results, DIRECTORY_PAGE_SIZE)
+    paginator = DeferredJoinPaginator(selectors.as_cards(results), DIRECTORY_PAGE_SIZE)
     paginator.count = facets.pop("total")  # already counted with the facets
     page = paginator.get_page(request.GET.get("page"))
     return {

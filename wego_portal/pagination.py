@@ -23,12 +23,18 @@ class DeferredJoinPaginator(Paginator):
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)  # type: ignore[attr-defined]  # Django's hook
 
     def _rows(self, ids):
+        """The rows of ``ids`` as the list's queryset loads them: its joins, prefetches and
+        its ``only()``/``defer()`` (a list showing a few columns of a wide row fetches and
+        builds just those)."""
         queryset = self.object_list
-        return (
-            queryset.model.objects.filter(pk__in=ids)
-            .select_related(*self._select_related(queryset))
-            .prefetch_related(*queryset._prefetch_related_lookups)
-        )
+        rows = queryset.model.objects.filter(pk__in=ids)
+        fields, deferred = queryset.query.deferred_loading
+        if fields:
+            rows = rows.defer(*fields) if deferred else rows.only(*fields)
+        related = self._select_related(queryset)
+        if related:
+            rows = rows.select_related(*related)
+        return rows.prefetch_related(*queryset._prefetch_related_lookups)
 
     @staticmethod
     def _select_related(queryset) -> list[str]:

@@ -154,6 +154,18 @@ def test_directory_search_ranks_by_similarity_then_name(client):
     assert found == ["Korea Smart Hub", "Korean City", "Oreo Town", "Anyang", "Busan", "Seoul"]
 
 
+def test_directory_cards_load_only_what_a_card_shows(client, network):
+    response = client.get(DIRECTORY, {"q": "seoul"})
+
+    seoul = response.context["page"].object_list[0]
+    assert {"description", "search_text", "contact_email", "office_id"} <= (
+        seoul.get_deferred_fields()
+    )
+    assert not {"name", "name_ko", "slug", "member_type", "country", "region"} & (
+        seoul.get_deferred_fields()
+    )
+
+
 def test_directory_facets_count_the_current_results(client, network):
     response = client.get(DIRECTORY, {"type": "local_government"})
 
@@ -252,17 +264,19 @@ def test_offices_list_and_office_page_show_their_members(client, network):
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_directory_query_count_is_constant(client, django_assert_num_queries, count):
+@pytest.mark.parametrize("query", ["city", "korea"])  # in the names; the country's name
+def test_directory_query_count_is_constant(client, django_assert_num_queries, count, query):
     office = OfficeFactory()
     for n in range(count):
         OrganizationFactory(office=office, joined_on=f"20{10 + n % 10}-01-01")
 
     # the count and every facet in one query, the office names, the page's ids, its rows
+    # (the cards show only what the rows loaded: no query per card)
     with django_assert_num_queries(4):
-        response = client.get(DIRECTORY, {"type": "local_government", "q": "city"})
+        response = client.get(DIRECTORY, {"type": "local_government", "q": query})
     # the same filters again: counts come from the cache
     with django_assert_num_queries(3):
-        client.get(DIRECTORY, {"type": "local_government", "q": "city", "page": 1})
+        client.get(DIRECTORY, {"type": "local_government", "q": query, "page": 1})
 
     assert response.status_code == 200
     assert response.context["page"].paginator.count == count

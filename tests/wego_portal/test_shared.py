@@ -14,7 +14,11 @@ from members.rules import SECRETARIAT_GROUP
 from members.selectors import organization_people, secretariat_users
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import ProjectFactory
-from tests.factories.members import OrganizationFactory, OrganizationUserFactory
+from tests.factories.members import (
+    OfficeFactory,
+    OrganizationFactory,
+    OrganizationUserFactory,
+)
 from wego_portal.caching import CacheVersion
 from wego_portal.facets import (
     choice_items,
@@ -138,6 +142,26 @@ def test_facet_group_marks_chosen_values_also_for_numbers():
     )
     assert 'id="year-2024" checked' in boxes
     assert "<legend" in boxes
+
+
+def test_deferred_join_paginator_loads_the_rows_as_the_list_does(db, django_assert_num_queries):
+    from members.models import Organization
+    from wego_portal.pagination import DeferredJoinPaginator
+
+    office = OfficeFactory()
+    for _ in range(3):
+        OrganizationFactory(office=office)
+    listed = Organization.objects.order_by("pk").select_related("office").only("name", "office")
+
+    paginator = DeferredJoinPaginator(listed, 2)
+    paginator.count = 3
+    with django_assert_num_queries(2):  # the page's ids, its rows
+        rows = list(paginator.page(1).object_list)
+        assert [row.office for row in rows] == [office, office]  # joined: no query each
+
+    assert len(rows) == 2
+    assert {"description", "slug"} <= rows[0].get_deferred_fields()
+    assert "name" not in rows[0].get_deferred_fields()
 
 
 def test_catalog_and_health_share_the_moderation_model():
