@@ -144,6 +144,51 @@ def test_facet_group_marks_chosen_values_also_for_numbers():
     assert "<legend" in boxes
 
 
+def test_facet_group_escapes_labels_and_groups_thousands_as_intcomma():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    items = [
+        {"value": "CI", "label": "Côte d'Ivoire <&>", "count": 1234567},
+        {"value": "KR", "label": "Korea", "count": 999},
+    ]
+    with translation.override("fr"):
+        grouped = intcomma(1234567)
+        html = render_to_string(
+            "includes/facet_group.html",
+            {"name": "country", "legend": "C", "items": items, "selected": ["KR"], "select": True},
+        )
+        boxes = render_to_string(
+            "includes/facet_group.html",
+            {"name": "country", "legend": "C", "items": items, "selected": []},
+        )
+
+    assert grouped != "1234567"  # French groups the digits
+    assert (
+        f'<option value="CI" >Côte d&#x27;Ivoire &lt;&amp;&gt; ({grouped})</option>'
+        '<option value="KR" selected>Korea (999)</option>'
+    ) in html
+    assert (
+        '<div class="choice-item"><input type="checkbox" name="country" value="KR" '
+        'id="country-KR" > <label for="country-KR">Korea (999)</label></div>'
+    ) in boxes
+
+
+@pytest.mark.parametrize("language", ["en", "ko", "ar"])
+def test_country_items_are_named_in_the_active_language(language):
+    from django.utils import translation
+    from django_countries import countries
+
+    with translation.override(language):
+        items = country_items({"KR": 2, "FR": 1, "XX": 1})
+        expected = sorted(
+            [(countries.name("KR"), 2), (countries.name("FR"), 1), ("XX", 1)],
+            key=lambda pair: pair[0],
+        )
+
+    assert [(item["label"], item["count"]) for item in items] == expected
+
+
 def test_deferred_join_paginator_loads_the_rows_as_the_list_does(db, django_assert_num_queries):
     from members.models import Organization
     from wego_portal.pagination import DeferredJoinPaginator

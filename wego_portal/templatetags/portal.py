@@ -1,4 +1,6 @@
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -78,3 +80,51 @@ def shown_facets(items, selected):
     filter that leads nowhere can still be unticked). A list's filter never shows a "(0)"."""
     chosen = {str(value) for value in (selected or [])}
     return [item for item in items or [] if item["count"] or str(item["value"]) in chosen]
+
+
+# A facet's options are rendered here rather than by a loop in includes/facet_group.html: a
+# directory search can offer 150 countries, and the template engine spends some 40 µs on each
+# option (its lookups, the "selected" test, intcomma) where these spend a tenth of that.
+
+
+def _facet_rows(items, selected):
+    """(value, label, count, chosen) of each item, as includes/facet_group.html shows them."""
+    chosen = {str(value) for value in (selected or [])}
+    for item in items:
+        value = str(item["value"])
+        yield value, item["label"], _grouped(item["count"]), value in chosen
+
+
+def _grouped(count) -> str:
+    """``intcomma``: below 1,000 a count has no separator in any language, so it is its digits
+    (the common case, without intcomma's locale lookups)."""
+    if isinstance(count, int) and 0 <= count < 1000:
+        return str(count)
+    return intcomma(count)
+
+
+@register.simple_tag
+def facet_options(items, selected):
+    """The ``<option>`` of each item of a drop-down facet (``selected``: the chosen values)."""
+    return format_html_join(
+        "",
+        '<option value="{}" {}>{} ({})</option>',
+        (
+            (value, "selected" if chosen else "", label, count)
+            for value, label, count, chosen in _facet_rows(items, selected)
+        ),
+    )
+
+
+@register.simple_tag
+def facet_checkboxes(name, items, selected):
+    """A labelled checkbox for each item of facet ``name`` (``selected``: the chosen values)."""
+    return format_html_join(
+        "",
+        '<div class="choice-item"><input type="checkbox" name="{}" value="{}" id="{}-{}" {}> '
+        '<label for="{}-{}">{} ({})</label></div>',
+        (
+            (name, value, name, value, "checked" if chosen else "", name, value, label, count)
+            for value, label, count, chosen in _facet_rows(items, selected)
+        ),
+    )
