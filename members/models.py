@@ -58,6 +58,15 @@ def _folded_words(names, limit: int) -> str:
     return " ".join(seen)[:limit]
 
 
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The translated label of ``value`` among ``choices``; ``value`` itself when it is none of
+    them (as Django's ``get_FOO_display``)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Office(models.Model):
     """The Secretariat in Seoul or one of WeGO's regional offices."""
 
@@ -307,6 +316,14 @@ class Organization(models.Model):
         names += [getattr(self, f"name_{code.replace('-', '_')}", None) for code, _n in LANGUAGES]
         names.append(self.city)
         return names
+
+    # Each card of a directory page shows both. Django's own get_FOO_display builds a dict of
+    # every choice, translating every label, at each call; these translate the one shown.
+    def get_member_type_display(self) -> str:
+        return _choice_label(MemberType, self.member_type)
+
+    def get_region_display(self) -> str:
+        return _choice_label(Region, self.region)
 
     def name_is_transliteration(self) -> bool:
         """Whether the name shown in the current language is a transliteration."""

@@ -166,6 +166,27 @@ def test_directory_cards_load_only_what_a_card_shows(client, network):
     )
 
 
+@pytest.mark.parametrize("language", ["en", "ko", "ar"])
+def test_member_type_and_region_labels_are_djangos_in_every_language(language):
+    from django.db.models import Model
+    from django.utils import translation
+
+    organizations = [
+        Organization(member_type=member_type, region=region)
+        for member_type in MemberType.values
+        for region in [*Region.values, ""]
+    ]
+    with translation.override(language):
+        for organization in organizations:
+            fields = Organization._meta
+            assert organization.get_member_type_display() == Model._get_FIELD_display(
+                organization, fields.get_field("member_type")
+            )
+            assert organization.get_region_display() == Model._get_FIELD_display(
+                organization, fields.get_field("region")
+            )
+
+
 def test_directory_facets_count_the_current_results(client, network):
     response = client.get(DIRECTORY, {"type": "local_government"})
 
