@@ -175,7 +175,7 @@ def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dic
         FACET_COLUMNS,
         cache_key=cache_key,
         prefix="members",
-        version=directory_version(),
+        version=DIRECTORY_VERSION,
         timeout=FACETS_CACHE_SECONDS,
     )
     offices = Office.objects.values_list("id", "slug", "name")

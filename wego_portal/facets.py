@@ -22,6 +22,8 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.http import HttpRequest
 from django_countries import countries
 
+from wego_portal.caching import CacheVersion
+
 Facet = list[dict]
 
 _GROUPING_SETS_SQL = (
@@ -105,13 +107,24 @@ def cached_grouped_counts(
     *,
     cache_key: str,
     prefix: str,
-    version: int,
+    version: int | CacheVersion,
     timeout: int,
     distinct: bool = False,
 ) -> tuple[int, dict[str, dict]]:
     """``grouped_counts`` kept in the shared cache per filter combination (``cache_key``, e.g.
-    the list's sorted query string) and data ``version``, for ``timeout`` seconds."""
+    the list's sorted query string) and data ``version``, for ``timeout`` seconds.
+
+    With a ``CacheVersion`` the version and the counts are read in one cache round trip (as
+    ``cached_fragment`` reads a fragment); with a number, that version's entry is read.
+    """
     digest = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
+    if isinstance(version, CacheVersion):
+        key = f"{prefix}:facets:{digest}"
+        current, counted = version.read(key)
+        if counted is None:
+            counted = grouped_counts(queryset, columns, distinct=distinct)
+            version.write(key, current, counted, timeout)
+        return counted
     key = f"{prefix}:facets:{version}:{digest}"
     cached = cache.get(key)
     if cached is not None:

@@ -21,6 +21,7 @@ from tests.factories.members import (
 )
 from wego_portal.caching import CacheVersion
 from wego_portal.facets import (
+    cached_grouped_counts,
     choice_items,
     country_items,
     facet_context,
@@ -112,6 +113,33 @@ def test_grouped_counts_of_a_filter_that_can_match_nothing_is_zero(db, django_as
             0,
             {"region": {}},
         )
+
+
+def test_cached_grouped_counts_under_a_cache_version_last_until_it_is_bumped(
+    db, django_assert_num_queries
+):
+    from members.models import Organization
+
+    version = CacheVersion("test:facets-version")
+    OrganizationFactory(region=Region.AFRICA)
+
+    def counted():
+        return cached_grouped_counts(
+            Organization.objects.all(),
+            {"region": "region"},
+            cache_key="region=africa",
+            prefix="test",
+            version=version,
+            timeout=60,
+        )
+
+    assert counted() == (1, {"region": {Region.AFRICA.value: 1}})
+    OrganizationFactory(region=Region.EUROPE)
+    with django_assert_num_queries(0):
+        assert counted() == (1, {"region": {Region.AFRICA.value: 1}})  # kept
+    version.bump()
+    with django_assert_num_queries(1):
+        assert counted()[0] == 2
 
 
 def test_filter_chips_link_to_the_list_without_that_value():
