@@ -16,9 +16,11 @@ is always served in its own language, so links are shareable.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
@@ -177,15 +179,28 @@ def _switch_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@functools.lru_cache(maxsize=1024)
+def _paths_in_languages(path: str) -> tuple[tuple[str, str], ...]:
+    """(code, ``path`` in that language) for every language: resolving and reversing a path
+    eight times is most of a page's language links, and a path's are the same for every query
+    string (``path_in_language`` keeps the query as it is)."""
+    return tuple((code, path_in_language(path, code)) for code in language_codes())
+
+
+setting_changed.connect(
+    lambda **kwargs: _paths_in_languages.cache_clear(), weak=False, dispatch_uid="i18n-paths"
+)
+
+
 def _alternates(request: HttpRequest) -> list[dict]:
     if not is_prefixable(request.path_info):
         return []
-    base = request.get_full_path()
+    base, _, query = request.get_full_path().partition("?")
     current = translation.get_language()
     links = []
-    for code in language_codes():
+    for code, translated in _paths_in_languages(base):
         info = translation.get_language_info(code)
-        path = path_in_language(base, code)
+        path = f"{translated}?{query}" if query else translated
         links.append(
             {
                 "code": code,
@@ -206,6 +221,8 @@ def language_links(request: HttpRequest) -> dict:
         "language_alternates": SimpleLazyObject(lambda: _alternates(request)),
         "text_direction": "rtl" if translation.get_language_bidi() else "ltr",
         "page_path": SimpleLazyObject(lambda: unprefixed_path(request.path)),
+        # Whether the page has language links (the switcher's memo key: it has no address).
+        "page_in_languages": is_prefixable(request.path_info),
         "html_lang": translation.get_language_info(current)["code"].replace("zh-hans", "zh-Hans"),
     }
 

@@ -85,6 +85,35 @@ def test_every_public_page_links_its_versions_in_all_languages(client):
 
 
 @pytest.mark.parametrize(
+    "path",
+    ["/ko/members/?q=%EC%84%9C%EC%9A%B8&page=2", "/fr/events/?when=past", "/members/nowhere/?x=1"],
+)
+def test_language_links_are_the_path_in_each_language_with_the_query_kept(rf, path):
+    """The links reuse each path's translations (cached per path) for every query string."""
+    from wego_portal.i18n import _alternates, path_in_language
+
+    request = rf.get(path)
+    first, again = _alternates(request), _alternates(rf.get(path.replace("=", "=0")))
+
+    assert [link["path"] for link in first] == [path_in_language(path, code) for code in CODES]
+    assert [link["path"] for link in again] == [
+        path_in_language(path.replace("=", "=0"), code) for code in CODES
+    ]
+
+
+def test_the_language_switcher_offers_languages_only_where_the_page_has_them(client):
+    switcher = re.compile(r'<select id="language-switcher-select"[^>]*>(.*?)</select>', re.S)
+    directory = client.get("/members/?q=one").content.decode()
+    elsewhere = client.get("/members/?q=two").content.decode()
+    unprefixed = client.get("/static/nowhere.css").content.decode()  # its 404 page
+
+    assert 'name="next" value="/members/?q=two"' in elsewhere
+    assert switcher.search(directory).group(1).count("<option") == len(CODES)
+    assert switcher.search(elsewhere).group(1) == switcher.search(directory).group(1)
+    assert switcher.search(unprefixed).group(1).strip() == ""
+
+
+@pytest.mark.parametrize(
     "url_name",
     [
         "home",
