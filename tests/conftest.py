@@ -4,6 +4,7 @@ import uuid
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories.accounts import UserFactory
 from wego_portal.celery import app as celery_app
@@ -31,6 +32,14 @@ def _compiled_catalogues():
     from wego_portal.catalogues import compile_catalogues
 
     compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request to ``/es/...`` leaves Spanish active
+    in the thread (LocaleMiddleware activates a language and never deactivates it), and
+    ``reverse()`` in whichever test comes next on that worker would build ``/es/...`` addresses."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
