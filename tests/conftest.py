@@ -9,21 +9,33 @@ from django.utils import translation
 from tests.factories.accounts import UserFactory
 from wego_portal.celery import app as celery_app
 
-#: Tests that run on one parallel worker, one after another (``make test`` distributes with
-#: ``--dist loadgroup``): the browser journeys share one Chromium per worker and a live server
-#: each, and would otherwise start a second browser beside the rest of the suite; the fault
-#: suite starts its own redis-server, Celery worker and beat per test and bounds recovery
-#: times, which two of them at once on a small machine would measure instead of the portal.
+#: Tests that run on one parallel worker, one after another (``make test`` distributes the suite
+#: by module, ``--dist loadfile``, and these directories as one unit each): the browser journeys
+#: share one Chromium per worker and a live server each, and would otherwise start a second
+#: browser beside the rest of the suite; the fault suite starts its own redis-server, Celery
+#: worker and beat per test and bounds recovery times, which two of them at once on a small
+#: machine would measure instead of the portal.
 SERIAL_GROUPS = {"tests/browser/": "browser", "tests/faults/": "faults"}
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        for prefix, group in SERIAL_GROUPS.items():
-            if path.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(group))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, with each of ``SERIAL_GROUPS``' directories as one unit of work.
+
+    (Not ``--dist loadgroup`` and ``xdist_group`` marks: pytest-xdist 3.8 marks a group in the
+    test's node id, which pytest 9.2's structured node ids ignore, so the groups silently run
+    apart; pytest-dev/pytest-xdist#1386.)
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ModuleScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return next((g for p, g in SERIAL_GROUPS.items() if module.startswith(p)), module)
+
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
