@@ -6,6 +6,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.utils import translation
 
+from tests import module_data
 from tests.factories.accounts import UserFactory
 from wego_portal.celery import app as celery_app
 
@@ -24,7 +25,8 @@ def pytest_xdist_make_scheduler(config, log):
 
     (Not ``--dist loadgroup`` and ``xdist_group`` marks: pytest-xdist 3.8 marks a group in the
     test's node id, which pytest 9.2's structured node ids ignore, so the groups silently run
-    apart; pytest-dev/pytest-xdist#1386.)
+    apart; pytest-dev/pytest-xdist#1386.) A module runs whole on one worker, so a module's data
+    set (``tests/module_data.py``) is loaded once.
     """
     if config.getvalue("dist") != "loadfile":
         return None
@@ -36,6 +38,23 @@ def pytest_xdist_make_scheduler(config, log):
             return next((g for p, g in SERIAL_GROUPS.items() if module.startswith(p)), module)
 
     return ModuleScheduling(config, log)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    """After every plugin's ordering (pytest-django's among them), a module's tests that use
+    its data set run one after another (``tests/module_data.py``)."""
+    result = yield
+    module_data.order(items)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        module_data.roll_back_unless_used_next(nextitem)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -140,6 +159,21 @@ def _media_roots(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
+
+
+@pytest.fixture(scope="module")
+def _wego_data_for_the_module(request, django_db_setup, django_db_blocker):
+    with module_data.loaded_for_the_module(
+        request, django_db_blocker, module_data.load_wego_data
+    ) as data:
+        yield data
+
+
+@pytest.fixture
+def wego_data(_wego_data_for_the_module, db):
+    """The built-in data set (members, programs, events, awards, ...) as `load_wego_data` loads
+    it: loaded once per test module, each test's changes rolled back (tests/module_data.py)."""
+    _wego_data_for_the_module.check_loaded()
 
 
 @pytest.fixture
