@@ -64,14 +64,14 @@ TEST_DATABASE_URL = $(or $(DATABASE_URL),$(shell $(PY) -c "import psycopg; psyco
 # whole suite reaches on PostgreSQL + Redis (94.8% when it was set), rounded down.
 COVERAGE_FLOOR ?= 94
 
-# Parallel test workers (pytest-xdist), e.g. TEST_WORKERS=2; each has its own test database
-# (test_<name>_gw0, ...) and cache key prefix. 0 runs the suite in one process. The suite runs
-# under `coverage run`, which measures every worker (and the suite's own Python subprocesses)
-# from its first line (pyproject.toml: parallel, patch = subprocess); their data files are
-# combined before the report and the floor.
-TEST_WORKERS ?= 0
+# Parallel test workers (pytest-xdist): two where the machine has two cores or more, else 0 (one
+# process); e.g. TEST_WORKERS=4 on a larger machine. Each worker has its own test database
+# (test_<name>_gw0, ...) and cache key prefix. The suite runs under `coverage run`, which measures
+# every worker (and the suite's own Python subprocesses) from its first line (pyproject.toml:
+# parallel, patch = subprocess); their data files are combined before the report and the floor.
+TEST_WORKERS ?= $(shell [ "$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -ge 2 ] && echo 2 || echo 0)
 
-test: venv catalogues ## Run ruff, bandit, mypy and the whole test suite with coverage (PostgreSQL when reachable, else SQLite; TEST_WORKERS=2 in parallel)
+test: venv catalogues ## Run ruff, bandit, mypy and the whole test suite with coverage (PostgreSQL when reachable, else SQLite; two workers in parallel, TEST_WORKERS=0 for one process)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -ll -r $(BANDIT_TARGETS) -x "*/migrations/*"
