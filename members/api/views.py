@@ -11,7 +11,12 @@ from members.models import Office, Organization, OrganizationUser
 from wego_portal.api import StandardCursorPagination
 from wego_portal.api_tools import error_responses
 
-from .serializers import MyOrganizationSerializer, OfficeSerializer, OrganizationSerializer
+from .serializers import (
+    MyOrganizationSerializer,
+    OfficeSerializer,
+    OrganizationRowSerializer,
+    OrganizationSerializer,
+)
 
 DIRECTORY_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Name, city or country; typos forgiven."),
@@ -77,6 +82,15 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return selectors.public_organizations()
         return selectors.directory_queryset()
+
+    def list(self, request, *args, **kwargs):
+        """A page of rows (dictionaries of the columns shown), not of model instances."""
+        rows = selectors.organization_rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        serializer = OrganizationRowSerializer(
+            page, many=True, context=self.get_serializer_context()
+        )
+        return self.get_paginated_response(serializer.data)
 
 
 @extend_schema_view(
