@@ -166,7 +166,8 @@ DIRECTORY_VERSION_KEY = "members:directory-version"
 FACETS_CACHE_SECONDS = 300
 
 
-#: Bumped whenever an organization changes, so cached facet counts and pages are never stale.
+#: Bumped whenever an organization or an office changes (``services.directory_changed``), so
+#: cached facet counts, pages and API answers are never stale.
 DIRECTORY_VERSION = CacheVersion(DIRECTORY_VERSION_KEY)
 directory_version = DIRECTORY_VERSION.current
 bump_directory_version = DIRECTORY_VERSION.bump
