@@ -9,6 +9,7 @@ from members import selectors
 from members.filters import DirectoryFilter
 from members.models import Office, Organization, OrganizationUser
 from wego_portal.api import StandardCursorPagination
+from wego_portal.api_caching import shared_anonymous_responses
 from wego_portal.api_tools import error_responses
 
 from .serializers import (
@@ -71,6 +72,7 @@ class DirectoryFilterBackend:
         responses={200: OrganizationSerializer, **error_responses(404, 429)},
     ),
 )
+@shared_anonymous_responses(version=selectors.DIRECTORY_VERSION, prefix="organizations")
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganizationSerializer
     permission_classes = [permissions.AllowAny]
@@ -102,6 +104,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         summary="One office", responses={200: OfficeSerializer, **error_responses(404, 429)}
     ),
 )
+@shared_anonymous_responses(version=selectors.DIRECTORY_VERSION, prefix="offices")
 class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OfficeSerializer
     permission_classes = [permissions.AllowAny]
