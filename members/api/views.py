@@ -51,6 +51,8 @@ class DirectoryFilterBackend:
     def filter_queryset(self, request, queryset, view):
         params = request.query_params.copy()
         params.pop("sort", None)  # the API orders by its cursor
+        if not params.keys() & ApiDirectoryFilter.base_filters.keys():
+            return queryset  # nothing to filter by: no form to build and validate
         filterset = ApiDirectoryFilter(params, queryset=queryset)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
