@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -24,7 +25,18 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Expression, FloatField, Q, QuerySet, Value, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -69,38 +81,75 @@ def _fields(source: Source, model) -> list[tuple[str, str]]:
     return found
 
 
+class _Among(Func):
+    """``value = ANY(array)``: a row whose primary key is in an array subquery is read by its
+    primary key, whereas ``IN (subquery)`` may be hash-joined against the whole table."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        value, array = self.get_source_expressions()
+        value_sql, value_params = compiler.compile(value)
+        array_sql, array_params = compiler.compile(array)
+        return f"{value_sql} = ANY({array_sql})", (*value_params, *array_params)
+
+
+def _shown(source: Source) -> QuerySet:
+    """The public rows of ``source`` with what the results show: the longer texts (weight C)
+    are searched, never shown, so not read."""
+    return source.queryset().defer(*(field for field, weight in source.fields if weight == "C"))
+
+
+def _matching(source: Source, query: str) -> tuple[QuerySet, Expression]:
+    """PostgreSQL: the public rows of a generic ``source`` matching ``query`` (full text or a
+    similar name), and the expression of their rank."""
+    queryset = _shown(source)
+    vector: Expression
+    if source.stored_document:
+        # Every language's text, indexed (search.documents).
+        vector = StoredDocument()
+    else:
+        vector = functools.reduce(
+            operator.add,
+            [
+                SearchVector(field, weight=weight, config="simple")
+                for field, weight in _fields(source, queryset.model)
+            ],
+        )
+    text_query = SearchQuery(query, search_type="websearch", config="simple")
+    # An alias, not an annotation: the document is matched and ranked, never read.
+    matching = queryset.alias(document=vector).filter(
+        Q(document=text_query) | Q(**{f"{source.name_field}__trigram_word_similar": query})
+    )
+    rank = SearchRank(vector, text_query) + TrigramWordSimilarity(query, source.name_field)
+    return matching, rank
+
+
+def _window(matching: QuerySet) -> QuerySet:
+    """A common word matches most of a large table: only its latest ``RANK_WINDOW`` + 1
+    matches are ranked (the latest first: the primary key's index, read backwards, stops
+    there)."""
+    return matching.order_by("-pk")[: RANK_WINDOW + 1]
+
+
 def search_source(source: Source, query: str) -> QuerySet:
     """The public rows of ``source`` matching ``query``, best first, each with ``rank``; for a
     large source at most ``RANK_WINDOW`` + 1 of them (see ``capped``)."""
-    # The longer texts (weight C) are searched, never shown: not read.
-    queryset = source.queryset().defer(*(field for field, weight in source.fields if weight == "C"))
+    queryset = _shown(source)
     if source.custom_search is not None:
         found = source.custom_search(queryset, query)
         if "rank" in found.query.annotations:
             return found
         return found.annotate(rank=Value(0.0, output_field=FloatField()))
-    fields = _fields(source, queryset.model)
     if settings.USING_POSTGRES:
-        vector: Expression
+        matching, rank = _matching(source, query)
         if source.stored_document:
-            # Every language's text, indexed (search.documents).
-            vector = StoredDocument()
-        else:
-            vector = functools.reduce(
-                operator.add,
-                [SearchVector(field, weight=weight, config="simple") for field, weight in fields],
-            )
-        text_query = SearchQuery(query, search_type="websearch", config="simple")
-        matching = queryset.annotate(document=vector).filter(
-            Q(document=text_query) | Q(**{f"{source.name_field}__trigram_word_similar": query})
-        )
-        if source.stored_document:
-            # A common word matches most of a large table: rank only its latest matches.
-            window = matching.order_by("-pk").values("pk")[: RANK_WINDOW + 1]
-            matching = queryset.annotate(document=vector).filter(pk__in=window)
-        return matching.annotate(
-            rank=SearchRank(vector, text_query) + TrigramWordSimilarity(query, source.name_field)
-        ).order_by("-rank", "pk")
+            # The window's ids as an array (= ANY), so that its rows are read by primary key:
+            # "IN (subquery)" lets the planner hash-join the window against the whole table.
+            window = ArraySubquery(_window(matching).values("pk"))
+            matching = queryset.filter(_Among(F("pk"), window))
+        return matching.annotate(rank=rank).order_by("-rank", "pk")
+    fields = _fields(source, queryset.model)
     for word in query.split():
         queryset = queryset.filter(
             functools.reduce(operator.or_, [Q(**{f"{f}__icontains": word}) for f, _w in fields])
