@@ -4,8 +4,15 @@ PostgreSQL: full-text search over the source's weighted fields (English and the 
 language; the ``simple`` configuration, as the texts are in many languages) plus trigram word
 similarity of the name or title, so that a typo ("Seol") still finds Seoul; the rank adds
 both. Sources that grow keep their document, in every language, in the row with a GIN index
-(``search.documents``), and a trigram index on the name. Members use the directory's own search (folded names in every script, GIN trigram).
+(``search.documents``), and a trigram index on the name. Members use the directory's own
+search (folded names in every script, GIN trigram).
 SQLite (the laptop default): every word must appear in one of the fields (ignoring case).
+
+A search of every type is two steps: one query ranks and counts every source at once
+(``best_matches``: each source's best ids, count and places, ``UNION ALL``), then one query
+per source with a match reads the rows shown (``site_search``). The ranking SQL of each
+generic source is compiled once per language and only bound afterwards (``search.compiled``):
+compiling a dozen ranked querysets per request cost more than running them.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import functools
 import operator
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -25,6 +33,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -37,10 +46,12 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from . import compiled
 from .documents import StoredDocument
 from .sources import SOURCES, Source
 
@@ -217,16 +228,83 @@ def hits(source: Source, rows, query: str) -> list[Hit]:
     ]
 
 
+def _best(source: Source, query: str, per_group: int) -> tuple[str, Sequence]:
+    """The SQL of the best ``per_group`` matches of ``source``: their ids (``hit_id``) with
+    how many match (``matches``) and each one's place in the ranking (``place``)."""
+    if settings.USING_POSTGRES and source.stored_document and source.custom_search is None:
+        # Ranked as they are read from the window, not read again by id as in search_source.
+        matching, rank = _matching(source, query)
+        window = _window(matching).annotate(hit_id=F("pk"), rank=rank)
+        sql, params = window.values_list("hit_id", "rank").query.sql_with_params()
+        return (
+            "SELECT window_.hit_id, COUNT(*) OVER () AS matches, "  # noqa: S608  # nosec B608
+            "ROW_NUMBER() OVER (ORDER BY window_.rank DESC, window_.hit_id) AS place "
+            f"FROM ({sql}) window_ ORDER BY place LIMIT {int(per_group)}",
+            params,
+        )
+    found = search_source(source, query)
+    ordering = list(found.query.order_by) or list(found.model._meta.ordering) or ["pk"]
+    best = found.annotate(
+        hit_id=F("pk"),
+        matches=Window(Count("pk")),
+        place=Window(RowNumber(), order_by=ordering),
+    ).values_list("hit_id", "matches", "place")[:per_group]
+    return best.query.sql_with_params()
+
+
+def _best_sql(source: Source, query: str, per_group: int) -> tuple[str, list]:
+    """``_best``'s SQL and parameters: on PostgreSQL, a generic source's is compiled once per
+    language and only bound afterwards (``search.compiled``); the rest is compiled per request
+    (the member directory's search and SQLite's depend on the words)."""
+    if settings.USING_POSTGRES and source.custom_search is None:
+        language = get_language() or settings.LANGUAGE_CODE
+        key = ("best", source.key, id(source), language, per_group, RANK_WINDOW)
+        return compiled.sql_for(key, lambda text: _best(source, text, per_group), query)
+    sql, params = _best(source, query, per_group)
+    return sql, list(params)
+
+
+def best_matches(query: str, *, per_group: int = 5) -> dict[str, tuple[list, int]]:
+    """For every source with a match, the ids of its best ``per_group`` matches, best first,
+    and how many match: one query for all the sources (a ``UNION ALL`` of each one's ``_best``),
+    so that the sources without a match cost nothing more."""
+    sources = list(SOURCES.values())
+    parts, params = [], []
+    for index, source in enumerate(sources):
+        sql, bound = _best_sql(source, query, per_group)
+        # The SQL is Django's, compiled with the query as a parameter; the index an int.
+        parts.append(
+            f"SELECT {index} AS source, best.hit_id, best.matches, best.place FROM ({sql}) best"  # noqa: S608  # nosec B608
+        )
+        params.extend(bound)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    found: dict[str, tuple[list, int]] = {}
+    for index, hit_id, matches, _place in sorted(rows, key=lambda row: (row[0], row[3])):
+        ids, _count = found.setdefault(sources[index].key, ([], matches))
+        ids.append(hit_id)
+    return found
+
+
+def _rows(source: Source, ids: list) -> list:
+    """The rows of ``ids`` in that order, as the results show them (one query); a row that
+    stopped being public since it was ranked is left out."""
+    by_pk = {row.pk: row for row in _shown(source).order_by().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 def site_search(query: str, *, per_group: int = 5) -> list[Group]:
     """Every source with at least one match: its count and its best ``per_group`` hits, in
-    the order of ``SOURCES``."""
+    the order of ``SOURCES``. One query ranks and counts every source (``best_matches``), then
+    one per source with a match reads its rows."""
+    found = best_matches(query, per_group=per_group)
     groups = []
     for source in SOURCES.values():
-        # The count comes with the rows (one query per source).
-        found = search_source(source, query).annotate(matches=Window(Count("pk")))
-        top = list(found[:per_group])
-        if not top:
+        if source.key not in found:
             continue
-        total, more = capped(top[0].matches)
-        groups.append(Group(source=source, total=total, hits=hits(source, top, query), more=more))
+        ids, count = found[source.key]
+        total, more = capped(count)
+        rows = _rows(source, ids)
+        groups.append(Group(source=source, total=total, hits=hits(source, rows, query), more=more))
     return groups
