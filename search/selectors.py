@@ -24,6 +24,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -253,7 +254,10 @@ def _best(source: Source, query: str, per_group: int) -> tuple[str, Sequence]:
             params,
         )
     found = search_source(source, query)
-    ordering = list(found.query.order_by) or list(found.model._meta.ordering) or ["pk"]
+    # The place follows the source's own order (the directory's breaks ties by name).
+    ordering: Sequence[Any] = (
+        list(found.query.order_by) or list(found.model._meta.ordering) or ["pk"]
+    )
     best = found.annotate(
         hit_id=F("pk"),
         matches=Window(Count("pk")),
