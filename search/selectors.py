@@ -291,6 +291,8 @@ def best_matches(query: str, *, per_group: int = 5) -> dict[str, tuple[list, int
             f"SELECT {index} AS source, best.hit_id, best.matches, best.place FROM ({sql}) best"  # noqa: S608  # nosec B608
         )
         params.extend(bound)
+    if not parts:
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
