@@ -2,10 +2,10 @@
 
 Building and compiling a source's ranked queryset (a ``SearchRank``, a trigram similarity, two
 windows, the page language's columns) costs a millisecond or two of Python per source; with a
-dozen sources that was most of a search's time, more than PostgreSQL's. What it compiles to
-differs from one query to the next only in the parameters that carry the query's text, so
-it is compiled once per key (the source, the language, the sizes: whatever shapes its SQL)
-with a placeholder for the query, and afterwards only the query is bound.
+dozen sources, about 25 ms of every search, more than PostgreSQL took for a rare word. What
+it compiles to differs from one query to the next only in the parameters that carry the
+query's text, so it is compiled once per key (the source, the language, the sizes: whatever
+shapes its SQL) with a placeholder for the query, and afterwards only the query is bound.
 
 Only a queryset whose shape does not depend on the query may be compiled this way (the
 caller's decision: PostgreSQL's generic search binds the words as they are, into
