@@ -102,6 +102,23 @@ class OrganizationResource(PortalResource):
         services.directory_changed()
 
 
+class DirectoryChangesMixin:
+    """Saves and deletions here change what the public directory and the API show (members,
+    offices): their cached pages and answers move on (imports do it in ``after_import``)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # type: ignore[misc]  # a ModelAdmin mixin
+        services.directory_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)  # type: ignore[misc]  # a ModelAdmin mixin
+        services.directory_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)  # type: ignore[misc]  # a ModelAdmin mixin
+        services.directory_changed()
+
+
 class OrganizationUserInline(PortalTabularInline):
     model = OrganizationUser
     extra = 0
@@ -112,7 +129,11 @@ class OrganizationUserInline(PortalTabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(
-    TranslationAdmin, PortalAdminMixin, PortalImportExportMixin, SimpleHistoryAdmin
+    DirectoryChangesMixin,
+    TranslationAdmin,
+    PortalAdminMixin,
+    PortalImportExportMixin,
+    SimpleHistoryAdmin,
 ):
     resource_classes = [OrganizationResource]
     office_scope = "office"
@@ -139,19 +160,6 @@ class OrganizationAdmin(
     show_full_result_count = False
     ordering = ["sort_name", "id"]
     actions = ["activate", "suspend"]
-
-    # Saves, deletions and imports here change the public directory: its cache moves on.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.directory_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.directory_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        services.directory_changed()
 
     fieldsets = [
         (
@@ -281,7 +289,7 @@ class OrganizationAdmin(
 
 
 @admin.register(Office)
-class OfficeAdmin(TranslationAdmin, PortalModelAdmin):
+class OfficeAdmin(DirectoryChangesMixin, TranslationAdmin, PortalModelAdmin):
     list_display = ["name", "kind", "city", "country", "opened_year", "member_count"]
     search_fields = ["name", "city"]
     readonly_fields = ["staff_group"]

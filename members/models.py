@@ -295,7 +295,12 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return slug_url("members:profile", self.slug)
+        return self.profile_url(self.slug)
+
+    @staticmethod
+    def profile_url(slug: str) -> str:
+        """The public profile's address, from the slug alone (lists built from columns)."""
+        return slug_url("members:profile", slug)
 
     def build_search_text(self) -> str:
         """What the directory search matches, folded: the name in every language and script

@@ -104,10 +104,11 @@ def find_existing_member(*, name: str, country: str) -> Organization | None:
 
 
 def directory_changed() -> None:
-    """After commit, the cached directory pages and counts are rebuilt (a new version).
+    """After commit, the cached directory pages and counts and the API's answers about
+    organizations and offices are rebuilt (a new version).
 
-    Every write of an organization calls it: these services, the back office's saves,
-    deletions and imports, and the data loaders.
+    Every write of an organization or an office calls it: these services, the back office's
+    saves, deletions and imports, and the data loaders.
     """
     transaction.on_commit(DIRECTORY_VERSION.bump)
 
@@ -475,7 +476,8 @@ def office_approve(*, office: Office, decision, approved_by: User | None) -> Off
     """Record that ``decision`` (a ``governance.Decision``) approved ``office``; the office is
     open from the decision's year if no opening year was recorded. Needs
     ``members.approve_office``; ``approved_by`` None only when the WeGO data set records a past
-    decision. Side effects: none else."""
+    decision. Side effects: the directory's version moves on (the API shows the opening year).
+    """
     if approved_by is not None:
         require(approved_by, "members.approve_office", office)
     office = Office.objects.select_for_update().get(pk=office.pk)
@@ -484,6 +486,7 @@ def office_approve(*, office: Office, decision, approved_by: User | None) -> Off
     office.approval_decision = decision
     office.opened_year = office.opened_year or decision.decided_on.year
     office.save(update_fields=["approval_decision", "opened_year"])
+    directory_changed()
     logger.info("Office %s approved by decision %s (by %s)", office.pk, decision.pk, approved_by)
     return office
 

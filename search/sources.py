@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 class Source:
     key: str
     label: str
+    #: The public rows. Compare with the database's clock (``Now()``), never with a moment
+    #: computed in Python: the site search compiles a source's SQL once (``search.compiled``)
+    #: and would otherwise compile it per request.
     queryset: Callable[[], QuerySet]
     #: (field, weight) pairs; translated fields are searched in English and the page's language.
     fields: tuple[tuple[str, str], ...]

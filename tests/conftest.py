@@ -4,25 +4,57 @@ import uuid
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from django.utils import translation
 
+from tests import module_data
 from tests.factories.accounts import UserFactory
 from wego_portal.celery import app as celery_app
 
-#: Tests that run on one parallel worker, one after another (``make test`` distributes with
-#: ``--dist loadgroup``): the browser journeys share one Chromium per worker and a live server
-#: each, and would otherwise start a second browser beside the rest of the suite; the fault
-#: suite starts its own redis-server, Celery worker and beat per test and bounds recovery
-#: times, which two of them at once on a small machine would measure instead of the portal.
+#: Tests that run on one parallel worker, one after another (``make test`` distributes the suite
+#: by module, ``--dist loadfile``, and these directories as one unit each): the browser journeys
+#: share one Chromium per worker and a live server each, and would otherwise start a second
+#: browser beside the rest of the suite; the fault suite starts its own redis-server, Celery
+#: worker and beat per test and bounds recovery times, which two of them at once on a small
+#: machine would measure instead of the portal.
 SERIAL_GROUPS = {"tests/browser/": "browser", "tests/faults/": "faults"}
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        for prefix, group in SERIAL_GROUPS.items():
-            if path.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(group))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, with each of ``SERIAL_GROUPS``' directories as one unit of work.
+
+    (Not ``--dist loadgroup`` and ``xdist_group`` marks: pytest-xdist 3.8 marks a group in the
+    test's node id, which pytest 9.2's structured node ids ignore, so the groups silently run
+    apart; pytest-dev/pytest-xdist#1386.) A module runs whole on one worker, so a module's data
+    set (``tests/module_data.py``) is loaded once.
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ModuleScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return next((g for p, g in SERIAL_GROUPS.items() if module.startswith(p)), module)
+
+    return ModuleScheduling(config, log)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    """After every plugin's ordering (pytest-django's among them), a module's tests that use
+    its data set run one after another (``tests/module_data.py``)."""
+    result = yield
+    module_data.order(items)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        module_data.roll_back_unless_used_next(nextitem)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -31,6 +63,14 @@ def _compiled_catalogues():
     from wego_portal.catalogues import compile_catalogues
 
     compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request to ``/es/...`` leaves Spanish active
+    in the thread (LocaleMiddleware activates a language and never deactivates it), and
+    ``reverse()`` in whichever test comes next on that worker would build ``/es/...`` addresses."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +159,21 @@ def _media_roots(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
+
+
+@pytest.fixture(scope="module")
+def _wego_data_for_the_module(request, django_db_setup, django_db_blocker):
+    with module_data.loaded_for_the_module(
+        request, django_db_blocker, module_data.load_wego_data
+    ) as data:
+        yield data
+
+
+@pytest.fixture
+def wego_data(_wego_data_for_the_module, db):
+    """The built-in data set (members, programs, events, awards, ...) as `load_wego_data` loads
+    it: loaded once per test module, each test's changes rolled back (tests/module_data.py)."""
+    _wego_data_for_the_module.check_loaded()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django.utils.safestring import mark_safe
@@ -65,9 +65,27 @@ class CacheVersion:
         cache.set(key, (version, value), timeout)
 
 
-def _public(response: HttpResponse) -> None:
+def version_etag(key: str) -> str:
+    """The ``ETag`` of what is cached under ``key`` (which names the data version)."""
+    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+
+
+def etag_matches(request: HttpRequest, etag: str) -> bool:
+    """Whether the request's ``If-None-Match`` names ``etag`` (compared weakly, as the header
+    asks) or is ``*``: the client holds the current version."""
+    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    return "*" in wanted or etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in wanted}
+
+
+def mark_public(response: HttpResponseBase, vary: list[str]) -> None:
+    """Anyone (a browser, a CDN) may keep the response ``PUBLIC_PAGE_MAX_AGE`` seconds, apart
+    for each value of the ``vary`` request headers."""
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    patch_vary_headers(response, vary)
+
+
+def _public(response: HttpResponse) -> None:
+    mark_public(response, ["Cookie", "Accept-Language"])
 
 
 def anonymous_page_cache(*, version: Callable[[], int | str], prefix: str, timeout: int = 300):
@@ -83,8 +101,8 @@ def anonymous_page_cache(*, version: Callable[[], int | str], prefix: str, timeo
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
             key = f"page:{prefix}:{version()}:{get_language()}:{digest}"
-            etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
-            if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            etag = version_etag(key)
+            if etag_matches(request, etag):
                 response: HttpResponse = HttpResponseNotModified()
                 response["ETag"] = etag
                 _public(response)

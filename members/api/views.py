@@ -9,9 +9,15 @@ from members import selectors
 from members.filters import DirectoryFilter
 from members.models import Office, Organization, OrganizationUser
 from wego_portal.api import StandardCursorPagination
+from wego_portal.api_caching import shared_anonymous_responses
 from wego_portal.api_tools import error_responses
 
-from .serializers import MyOrganizationSerializer, OfficeSerializer, OrganizationSerializer
+from .serializers import (
+    MyOrganizationSerializer,
+    OfficeSerializer,
+    OrganizationRowSerializer,
+    OrganizationSerializer,
+)
 
 DIRECTORY_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Name, city or country; typos forgiven."),
@@ -45,6 +51,8 @@ class DirectoryFilterBackend:
     def filter_queryset(self, request, queryset, view):
         params = request.query_params.copy()
         params.pop("sort", None)  # the API orders by its cursor
+        if not params.keys() & ApiDirectoryFilter.base_filters.keys():
+            return queryset  # nothing to filter by: no form to build and validate
         filterset = ApiDirectoryFilter(params, queryset=queryset)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
@@ -66,6 +74,7 @@ class DirectoryFilterBackend:
         responses={200: OrganizationSerializer, **error_responses(404, 429)},
     ),
 )
+@shared_anonymous_responses(version=selectors.DIRECTORY_VERSION, prefix="organizations")
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganizationSerializer
     permission_classes = [permissions.AllowAny]
@@ -78,6 +87,15 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
             return selectors.public_organizations()
         return selectors.directory_queryset()
 
+    def list(self, request, *args, **kwargs):
+        """A page of rows (dictionaries of the columns shown), not of model instances."""
+        rows = selectors.organization_rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        serializer = OrganizationRowSerializer(
+            page, many=True, context=self.get_serializer_context()
+        )
+        return self.get_paginated_response(serializer.data)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -88,6 +106,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         summary="One office", responses={200: OfficeSerializer, **error_responses(404, 429)}
     ),
 )
+@shared_anonymous_responses(version=selectors.DIRECTORY_VERSION, prefix="offices")
 class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OfficeSerializer
     permission_classes = [permissions.AllowAny]

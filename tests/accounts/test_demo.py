@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
+def demo(wego_data, settings):
     settings.DEBUG = True
-    call_command("load_wego_data", stdout=io.StringIO())
 
     def run() -> str:
         out = io.StringIO()

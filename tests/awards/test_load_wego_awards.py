@@ -9,6 +9,7 @@ from awards.enums import EntryStatus, Result
 from awards.models import Category, Edition, Entry, Judge
 from members.management.commands import load_wego_data
 from members.models import Organization
+from tests.module_data import loaded_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,23 @@ def load(command="load_wego_data"):
     call_command(command, stdout=io.StringIO())
 
 
-@pytest.fixture
-def loaded(monkeypatch):
+def load_members_and_awards() -> None:
     """The members data set, then the awards (the other apps' loaders are not ours to run)."""
-    monkeypatch.setattr(load_wego_data, "APP_LOADERS", ["load_wego_awards"])
-    load()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load_wego_data, "APP_LOADERS", ["load_wego_awards"])
+        load()
+
+
+@pytest.fixture(scope="module")
+def _members_and_awards_for_the_module(request, django_db_setup, django_db_blocker):
+    with loaded_for_the_module(request, django_db_blocker, load_members_and_awards) as data:
+        yield data
+
+
+@pytest.fixture
+def loaded(_members_and_awards_for_the_module, db):
+    """The members and the awards, loaded once for the module; each test's changes rolled back."""
+    _members_and_awards_for_the_module.check_loaded()
 
 
 def snapshot():
@@ -142,7 +155,9 @@ def test_results_loaded_before_the_members_are_linked_on_the_next_run(monkeypatc
     assert Entry.objects.count() == 18
 
 
-def test_the_data_set_sends_no_email(loaded, mailoutbox):
+def test_the_data_set_sends_no_email(mailoutbox):
+    load_members_and_awards()
+
     assert mailoutbox == []
 
 

@@ -18,20 +18,14 @@ pytestmark = pytest.mark.django_db
 BEFORE_2021 = datetime.datetime(2020, 12, 31, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def loaded():
-    """The whole data set: members first, then (called by load_wego_data) the events."""
-    call_command("load_wego_data", stdout=io.StringIO())
-
-
-def test_the_report_has_26_events_in_2020_and_26_planned_for_2021(loaded):
+def test_the_report_has_26_events_in_2020_and_26_planned_for_2021(wego_data):
     per_year = dict(Event.objects.values_list("year").annotate(n=Count("id")))
 
     assert per_year == {2020: 26, 2021: 26}
     assert Event.objects.filter(status="published").count() == 52
 
 
-def test_dates_keep_the_reports_precision(loaded):
+def test_dates_keep_the_reports_precision(wego_data):
     per_precision = dict(
         Event.objects.values_list("date_precision").annotate(n=Count("id")).order_by()
     )
@@ -51,7 +45,7 @@ def test_dates_keep_the_reports_precision(loaded):
     assert consultancy.date_label == "July – December 2020"
 
 
-def test_excom_2020_with_its_figures_host_and_sponsors(loaded):
+def test_excom_2020_with_its_figures_host_and_sponsors(wego_data):
     excom = Event.objects.get(title="WeGO EXCOM 2020")
 
     assert (excom.participant_count, excom.speaker_count, excom.viewer_count) == (331, 24, 924)
@@ -69,7 +63,7 @@ def test_excom_2020_with_its_figures_host_and_sponsors(loaded):
     assert excom.date_label == "November 2020"
 
 
-def test_the_smart_health_responder_webinars_and_their_participants(loaded):
+def test_the_smart_health_responder_webinars_and_their_participants(wego_data):
     webinars = Event.objects.filter(
         program="smart_health_responder", title__contains="Webinar Part"
     ).order_by("sort_at")
@@ -78,7 +72,7 @@ def test_the_smart_health_responder_webinars_and_their_participants(loaded):
     assert [w.date_label for w in webinars] == ["May 2020", "July 2020", "November 2020"]
 
 
-def test_the_event_pages_show_the_figures(client, loaded):
+def test_the_event_pages_show_the_figures(client, wego_data):
     excom = Event.objects.get(title="WeGO EXCOM 2020")
     webinar = Event.objects.get(title__startswith="WeGO Smart Health Responder Webinar Part 1")
 
@@ -91,7 +85,7 @@ def test_the_event_pages_show_the_figures(client, loaded):
     assert '<a href="/members/moscow/">Moscow</a>' in excom_page
 
 
-def test_hosts_link_to_the_directory_only_where_the_organization_exists(loaded):
+def test_hosts_link_to_the_directory_only_where_the_organization_exists(wego_data):
     linked = dict(EventHost.objects.values_list("event__host_text", "organization__name"))
 
     assert linked == {
@@ -105,7 +99,7 @@ def test_hosts_link_to_the_directory_only_where_the_organization_exists(loaded):
     assert Event.objects.filter(host_text="WeGO").count() == 10
 
 
-def test_loading_twice_changes_nothing(loaded):
+def test_loading_twice_changes_nothing(wego_data):
     before = list(Event.objects.order_by("pk").values())
     hosts = EventHost.objects.count()
     sponsors = EventSponsor.objects.count()
@@ -118,7 +112,7 @@ def test_loading_twice_changes_nothing(loaded):
     assert out.getvalue().strip() == "Events: 52 from the 2020 report (0 new, 0 host links added)"
 
 
-def test_loading_again_keeps_what_the_secretariat_changed(loaded):
+def test_loading_again_keeps_what_the_secretariat_changed(wego_data):
     assembly = Event.objects.get(title="5th WeGO General Assembly")
     assembly.date_precision = "day"
     assembly.start_date = datetime.date(2021, 10, 5)
@@ -141,7 +135,7 @@ def test_events_load_without_the_members_and_link_hosts_once_they_exist():
     assert list(EventHost.objects.values_list("organization__name", flat=True)) == ["Moscow"]
 
 
-def test_the_past_archive_lists_the_2020_calendar(client, loaded):
+def test_the_past_archive_lists_the_2020_calendar(client, wego_data):
     response = client.get(reverse("events:list"), {"when": "past", "year": "2020"})
 
     assert response.context["page"].paginator.count == 26

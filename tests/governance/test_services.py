@@ -348,19 +348,26 @@ def test_rejected_decision_does_nothing(excom, secretariat):
     assert decision.action_done_at is None
 
 
-def test_recorded_decision_approves_an_office_and_adopts_a_document(excom, secretariat):
+def test_recorded_decision_approves_an_office_and_adopts_a_document(
+    excom, secretariat, django_capture_on_commit_callbacks
+):
+    from members.selectors import directory_version
+
     office = OfficeFactory(slug="africa-test", opened_year=None)
     resolution = ResolutionFactory(
         body=excom, action=ResolutionAction.APPROVE_OFFICE, office=office, written_procedure=False
     )
-    decision = services.decision_record(
-        resolution=resolution,
-        outcome=Outcome.ADOPTED,
-        decided_on=datetime.date(2020, 11, 1),
-        recorded_by=secretariat,
-    )
+    version = directory_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decision_record(
+            resolution=resolution,
+            outcome=Outcome.ADOPTED,
+            decided_on=datetime.date(2020, 11, 1),
+            recorded_by=secretariat,
+        )
     office.refresh_from_db()
     assert (office.approval_decision, office.opened_year) == (decision, 2020)
+    assert directory_version() > version  # the API's offices show the opening year
 
     document = MeetingDocumentFactory(title="2030 Masterplan")
     adopt = ResolutionFactory(body=excom, action=ResolutionAction.ADOPT_DOCUMENT, document=document)

@@ -4,7 +4,6 @@ and a list with nothing in it says why and what to do."""
 import html
 import re
 
-import pytest
 from django.core.management import call_command
 
 from health.models import Material
@@ -19,12 +18,6 @@ LIST_PAGES = [
     "/smart-health-responder/knowledge-hub/materials/",
     "/smart-health-responder/assistance/",
 ]
-
-
-@pytest.fixture
-def wego_data(db):
-    with open("/dev/null", "w") as devnull:
-        call_command("load_wego_data", stdout=devnull)
 
 
 def text_of(response) -> str:

@@ -1,8 +1,6 @@
 """Member profiles worth visiting: facts, roles, gallery, programs, events and a map, with
 empty fields simply not shown; members keep their own profile (and only their own)."""
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
@@ -11,12 +9,6 @@ from members.selectors import bump_directory_version
 from tests.factories.accounts import UserFactory
 from tests.factories.members import OrganizationFactory
 from tests.members.files import png_upload, polyglot_upload, renamed_executable_upload
-
-
-@pytest.fixture
-def wego_data(db):
-    with open("/dev/null", "w") as devnull:
-        call_command("load_wego_data", stdout=devnull)
 
 
 def test_seoul_and_makati_profiles_show_roles_awards_programs_events_and_a_map(client, wego_data):

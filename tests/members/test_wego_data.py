@@ -31,12 +31,7 @@ REPORT_LOCAL_GOVERNMENTS = {
 NAMED_IN_REPORT = {**REPORT_LOCAL_GOVERNMENTS, "americas": 9}
 
 
-@pytest.fixture
-def loaded():
-    call_command("load_wego_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def test_local_governments_per_region_match_the_report(loaded):
+def test_local_governments_per_region_match_the_report(wego_data):
     counts = dict(
         Organization.objects.filter(
             member_type=MemberType.LOCAL_GOVERNMENT, relationship=Relationship.MEMBER
@@ -49,7 +44,7 @@ def test_local_governments_per_region_match_the_report(loaded):
     assert sum(REPORT_LOCAL_GOVERNMENTS.values()) - sum(counts.values()) == 1
 
 
-def test_new_members_of_2019_2020_and_partners(loaded):
+def test_new_members_of_2019_2020_and_partners(wego_data):
     members = Organization.objects.filter(relationship=Relationship.MEMBER)
 
     assert members.filter(member_type=MemberType.CORPORATION).count() == 7
@@ -64,14 +59,14 @@ def test_new_members_of_2019_2020_and_partners(loaded):
     ]
 
 
-def test_ocr_errors_are_corrected(loaded):
+def test_ocr_errors_are_corrected(wego_data):
     names = set(Organization.objects.values_list("name", flat=True))
 
     assert {"Pittsburgh", "São Paulo", "Sennar State", "Itahari", "Kathmandu"} <= names
     assert not {"Pittshurgh", "Sdo Paulo", "Itahari Kathmadu"} & names
 
 
-def test_six_offices_with_the_regions_they_look_after(loaded):
+def test_six_offices_with_the_regions_they_look_after(wego_data):
     offices = {o.slug: o for o in Office.objects.all()}
 
     assert set(offices) == {
@@ -90,7 +85,7 @@ def test_six_offices_with_the_regions_they_look_after(loaded):
     assert all(o.staff_group_id for o in offices.values())
 
 
-def test_loading_twice_changes_nothing(loaded):
+def test_loading_twice_changes_nothing(wego_data):
     before = list(
         Organization.objects.order_by("pk").values_list("pk", "slug", "office_id", "updated_at")
     )
@@ -104,7 +99,7 @@ def test_loading_twice_changes_nothing(loaded):
     assert Office.objects.count() == 6
 
 
-def test_demo_users_belong_to_seoul_and_makati(loaded, settings):
+def test_demo_users_belong_to_seoul_and_makati(wego_data, settings):
     from django.core.management import call_command as run
 
     settings.DEBUG = True
@@ -126,13 +121,13 @@ def test_demo_accounts_refuse_to_run_without_debug(settings):
 
 
 @pytest.mark.parametrize("query", ["서울", "Сеул", "首尔", "سيول", "SÉOUL", "seoul", "서울특별시"])
-def test_directory_search_finds_seoul_by_any_of_its_names(client, loaded, query):
+def test_directory_search_finds_seoul_by_any_of_its_names(client, wego_data, query):
     response = client.get("/members/", {"q": query})
 
     assert "Seoul" in [org.name_en for org in response.context["page"].object_list]
 
 
-def test_names_in_other_languages_come_from_the_data_set_and_never_replace_english(loaded):
+def test_names_in_other_languages_come_from_the_data_set_and_never_replace_english(wego_data):
     seoul = Organization.objects.get(name="Seoul", country="KR")
     beyoglu = Organization.objects.get(name="Beyoglu", country="TR")
 
@@ -155,14 +150,14 @@ def test_names_in_other_languages_come_from_the_data_set_and_never_replace_engli
     assert seoul.transliterated_names == []
 
 
-def test_loading_the_names_again_changes_nothing(loaded):
+def test_loading_the_names_again_changes_nothing(wego_data):
     out = io.StringIO()
     call_command("load_wego_data", stdout=out)
 
     assert "Names in other languages: 0 organizations updated" in out.getvalue()
 
 
-def test_api_search_finds_seoul_by_its_russian_name(client, loaded):
+def test_api_search_finds_seoul_by_its_russian_name(client, wego_data):
     response = client.get("/api/v1/organizations/", {"q": "сеул"})
 
     assert [row["slug"] for row in response.json()["results"]] == [
@@ -171,7 +166,7 @@ def test_api_search_finds_seoul_by_its_russian_name(client, loaded):
 
 
 @pytest.mark.parametrize("query", ["서울", "Сеул", "首尔", "سيول", "seoul", "SÉOUL"])
-def test_api_search_finds_seoul_by_any_of_its_names(client, loaded, query):
+def test_api_search_finds_seoul_by_any_of_its_names(client, wego_data, query):
     response = client.get("/api/v1/organizations/", {"q": query})
 
     # "seoul" also finds the Seoul Digital Foundation: Seoul itself must be among the results.
@@ -181,7 +176,7 @@ def test_api_search_finds_seoul_by_any_of_its_names(client, loaded, query):
 LANGUAGES = ["ko", "zh_hans", "ru", "es", "fr", "ar", "tr"]
 
 
-def test_every_office_has_its_name_and_description_in_every_language(loaded):
+def test_every_office_has_its_name_and_description_in_every_language(wego_data):
     for office in Office.objects.all():
         assert office.name_en and office.description_en, office.slug
         for code in LANGUAGES:
@@ -202,7 +197,7 @@ def test_every_office_has_its_name_and_description_in_every_language(loaded):
     )
 
 
-def test_office_seats_use_the_standard_names_of_names_csv_and_invent_none(loaded):
+def test_office_seats_use_the_standard_names_of_names_csv_and_invent_none(wego_data):
     """An office's seat in another language is the city's standard name recorded in names.csv
     (the same name its member has); where names.csv records none, the seat stays empty and
     the page shows the English name."""
@@ -227,7 +222,7 @@ def test_office_seats_use_the_standard_names_of_names_csv_and_invent_none(loaded
         ("es", "Oficina Regional de África"),
     ],
 )
-def test_office_pages_show_the_office_in_the_readers_language(client, loaded, code, name):
+def test_office_pages_show_the_office_in_the_readers_language(client, wego_data, code, name):
     listing = client.get(f"/{code}/offices/")
     detail = client.get(f"/{code}/offices/africa/")
 
@@ -238,14 +233,14 @@ def test_office_pages_show_the_office_in_the_readers_language(client, loaded, co
     assert f'<div class="prose" lang="{code}"><p>{escape(description)}</p></div>' in page
 
 
-def test_loading_the_office_names_again_changes_nothing(loaded):
+def test_loading_the_office_names_again_changes_nothing(wego_data):
     out = io.StringIO()
     call_command("load_wego_data", stdout=out)
 
     assert "Offices in other languages: 0 updated" in out.getvalue()
 
 
-def test_the_smart_city_driver_areas_are_named_in_every_language(loaded):
+def test_the_smart_city_driver_areas_are_named_in_every_language(wego_data):
     from programs.models import SmartCityArea
 
     areas = list(SmartCityArea.objects.order_by("position"))

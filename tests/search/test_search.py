@@ -123,6 +123,18 @@ def test_highlight_escapes_the_text_and_marks_each_word():
     assert highlight("Seoul", "<script>") == "Seoul"
 
 
+def test_highlight_escapes_quotes_and_cuts_around_the_first_match():
+    text = "A long story. " * 30 + "The \"Seoul\" & 'Busan' forum."
+
+    cut = highlight(text, "busan seoul", length=40)
+
+    assert (
+        cut
+        == "…ory. The &quot;<mark>Seoul</mark>&quot; &amp; &#x27;<mark>Busan</mark>&#x27; forum.…"
+    )
+    assert highlight(text, "busan") == highlight(text, "BUSAN")
+
+
 def test_hostile_queries_are_answered(client, site):
     for query in ["'\"><script>", "x" * 5000, "\x00", "!!! & | :*", "-"]:
         response = client.get("/search/", {"q": query})

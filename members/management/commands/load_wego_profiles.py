@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from events.models import Event, EventParticipant
+from members import services
 from members.enums import AboutEntryKind
 from members.models import AboutEntry, AboutPage, Organization
 
@@ -222,6 +223,8 @@ class Command(BaseCommand):
                 defaults={"role": role, "position": position},
             )
             linked += created
+        if profiles:
+            services.directory_changed()
         self.stdout.write(
             f"About WeGO: {page.entries.count()} entries; member profiles: {profiles} updated; "
             f"event participants: {linked} added"
