@@ -78,13 +78,14 @@ def search_queries() -> dict[str, list[str]]:
     }
 
 
-def distinct_paths(queries: list[str], count: int) -> list[str]:
-    """``count`` different directory addresses: each query once, then again with a filter."""
+def distinct_paths(queries: list[str], count: int, base: str = "/members/") -> list[str]:
+    """``count`` different directory (or API) addresses: each query once, then again with a
+    filter."""
     unique = list(dict.fromkeys(query for query in queries if query.strip()))
     paths = []
     for variation in VARIATIONS:
         for query in unique:
-            paths.append("/members/?" + urlencode({"q": query, **variation}))
+            paths.append(f"{base}?" + urlencode({"q": query, **variation}))
             if len(paths) == count:
                 return paths
     raise ValueError(f"only {len(paths)} distinct searches for {count} requests")
@@ -102,6 +103,22 @@ def uncached_searches(count: int) -> list[dict]:
         }
         for kind, queries in search_queries().items()
         for paths in [distinct_paths(queries, count)]
+    ]
+
+
+def uncached_api_searches(count: int) -> list[dict]:
+    """The API's organization list searched for names nobody asked for before: each answer is
+    queried and serialized, none comes from the shared cache of anonymous answers."""
+    paths = distinct_paths(search_queries()["city names"], count, "/api/v1/organizations/")
+    return [
+        {
+            "label": "API organizations, uncached searches, city names",
+            "path": paths[0],
+            "paths": paths,
+            "signed_in": False,
+            "kind": "api",
+            "uncached": True,
+        }
     ]
 
 
@@ -178,7 +195,14 @@ def pages(total: int, requests: int = 33) -> list[dict]:
     ]
     # After the directory's own rows (which repeat one address: its cached list).
     after = 1 + max(i for i, page in enumerate(listed) if page["label"].startswith("Directory"))
-    return [*listed[:after], *uncached_searches(requests), *listed[after:]]
+    api = 1 + max(i for i, page in enumerate(listed) if page["label"].startswith("API organ"))
+    return [
+        *listed[:after],
+        *uncached_searches(requests),
+        *listed[after:api],
+        *uncached_api_searches(requests),
+        *listed[api:],
+    ]
 
 
 def main() -> None:

@@ -248,6 +248,17 @@ def test_uncached_searches_are_distinct_addresses_starting_with_seoul_in_four_sc
         distinct_paths(["seoul"], 10)
 
 
+@pytest.mark.django_db
+def test_the_api_row_of_uncached_searches_asks_for_a_different_name_every_time():
+    from bench.prepare import uncached_api_searches
+
+    (row,) = uncached_api_searches(5)
+
+    assert len(row["paths"]) == len(set(row["paths"])) == 5
+    assert all(path.startswith("/api/v1/organizations/?q=") for path in row["paths"])
+    assert row["uncached"] and not row["signed_in"] and row["kind"] == "api"
+
+
 def test_results_name_the_uncached_searches_target_and_say_how_they_are_measured():
     run = _run(100_000, p95=30, queries=4, rps=50)
     run["pages"]["Directory, uncached searches, city names (signed in)"] = {
