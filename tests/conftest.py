@@ -55,6 +55,56 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     finally:
         module_data.roll_back_unless_used_next(nextitem)
+        # (After the last test the session's fixtures, the test database among them, are gone.)
+        if nextitem is not None and _commits(item):
+            _restore_migrated_data(item.config)
+
+
+def _commits(item) -> bool:
+    """Whether the test ran outside a rolled-back transaction (and was flushed after it)."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transaction = marker is not None and validate_django_db(marker)[0]
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return transaction or bool(fixtures & {"transactional_db", "live_server"})
+
+
+def _restore_migrated_data(config) -> None:
+    """Put back what the migrations load (the Smart City areas, groups, …) after a test that
+    committed: its database is flushed at the end. In one process pytest-django runs such tests
+    last; on a parallel worker a module of them may come before any other module, whose tests
+    would then miss the data."""
+    from django.core.management import call_command
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                # The test's own flush recreated the content types and permissions under new
+                # ids: empty the tables again, without that, and load the migrated rows as
+                # they were (as ``serialized_rollback`` does).
+                call_command(
+                    "flush",
+                    database=connection.alias,
+                    interactive=False,
+                    inhibit_post_migrate=True,
+                    verbosity=0,
+                )
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_data_serialized(django_db_setup, django_db_blocker):
+    """The test database's migrated data, serialized once (as for ``serialized_rollback``) so
+    that ``_restore_migrated_data`` can put it back whichever tests run on this worker."""
+    from django.db import connection
+
+    if getattr(connection, "_test_serialized_contents", None) is None:
+        with django_db_blocker.unblock():
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(scope="session", autouse=True)
