@@ -91,6 +91,7 @@ def _restore_migrated_data(config) -> None:
                     database=connection.alias,
                     interactive=False,
                     inhibit_post_migrate=True,
+                    reset_sequences=False,
                     verbosity=0,
                 )
                 connection.creation.deserialize_db_from_string(contents)
