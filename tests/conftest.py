@@ -56,18 +56,8 @@ def pytest_runtest_teardown(item, nextitem):
     finally:
         module_data.roll_back_unless_used_next(nextitem)
         # (After the last test the session's fixtures, the test database among them, are gone.)
-        if nextitem is not None and _commits(item):
+        if nextitem is not None and module_data.commits(item):
             _restore_migrated_data(item.config)
-
-
-def _commits(item) -> bool:
-    """Whether the test ran outside a rolled-back transaction (and was flushed after it)."""
-    from pytest_django.fixtures import validate_django_db
-
-    marker = item.get_closest_marker("django_db")
-    transaction = marker is not None and validate_django_db(marker)[0]
-    fixtures = set(getattr(item, "fixturenames", ()))
-    return transaction or bool(fixtures & {"transactional_db", "live_server"})
 
 
 def _restore_migrated_data(config) -> None:
