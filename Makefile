@@ -78,7 +78,7 @@ test: venv catalogues ## Run ruff, bandit, mypy and the whole test suite with co
 	$(BIN)/mypy
 	$(BIN)/coverage erase
 	status=0; COVERAGE_CORE=sysmon DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/coverage run -m pytest \
-	  -p no:cov $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile) --durations=25 \
+	  -p no:cov $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder) --durations=25 \
 	  || status=$$?; \
 	$(BIN)/coverage combine --quiet && $(BIN)/coverage report --fail-under=$(COVERAGE_FLOOR) \
 	  && echo "Coverage floor of $(COVERAGE_FLOOR)% reached." || status=$$(( status ? status : 2 )); \
