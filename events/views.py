@@ -74,7 +74,7 @@ def _feed_query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@anonymous_page_cache(version=selectors.events_list_version, prefix="events-list", timeout=60)
+@anonymous_page_cache(version=selectors.EVENTS_LIST_VERSION, prefix="events-list", timeout=60)
 def event_list(request: HttpRequest) -> HttpResponse:
     """Upcoming events by default, the past archive, or all; filters with counts; paginated.
 

@@ -37,7 +37,7 @@ DIRECTORY_PAGE_SIZE = 24
 FILTER_KEYS = ["q", "type", "region", "country", "office", "joined"]
 
 
-@anonymous_page_cache(version=selectors.directory_version, prefix="members-directory")
+@anonymous_page_cache(version=selectors.DIRECTORY_VERSION, prefix="members-directory")
 def directory(request: HttpRequest) -> HttpResponse:
     body = cached_fragment(
         request,

@@ -88,7 +88,16 @@ def _public(response: HttpResponse) -> None:
     mark_public(response, ["Cookie", "Accept-Language"])
 
 
-def anonymous_page_cache(*, version: Callable[[], int | str], prefix: str, timeout: int = 300):
+def anonymous_page_cache(
+    *, version: CacheVersion | Callable[[], int | str], prefix: str, timeout: int = 300
+):
+    """Serve visitors the page cached for this URL, language and data ``version``.
+
+    With a ``CacheVersion`` a hit (and a 304) is one cache round trip: the version and the
+    page are read together, as ``cached_fragment`` reads a fragment; with a function returning
+    the version, two. The ``ETag`` names the version either way.
+    """
+
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -100,14 +109,22 @@ def anonymous_page_cache(*, version: Callable[[], int | str], prefix: str, timeo
             if not cacheable:
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            key = f"page:{prefix}:{version()}:{get_language()}:{digest}"
-            etag = version_etag(key)
+            language = get_language()
+            if isinstance(version, CacheVersion):
+                key = f"page:{prefix}:{language}:{digest}"
+                current, cached = version.read(key)
+            else:
+                current = version()
+                key = f"page:{prefix}:{current}:{language}:{digest}"
+                cached = None
+            etag = version_etag(f"page:{prefix}:{current}:{language}:{digest}")
             if etag_matches(request, etag):
                 response: HttpResponse = HttpResponseNotModified()
                 response["ETag"] = etag
                 _public(response)
                 return response
-            cached = cache.get(key)
+            if cached is None and not isinstance(version, CacheVersion):
+                cached = cache.get(key)
             if cached is not None:
                 content, content_type = cached
                 response = HttpResponse(content, content_type=content_type)
@@ -116,7 +133,11 @@ def anonymous_page_cache(*, version: Callable[[], int | str], prefix: str, timeo
                 if hasattr(response, "render"):
                     response.render()
                 if response.status_code == 200 and not response.cookies:
-                    cache.set(key, (response.content, response["Content-Type"]), timeout)
+                    page = (response.content, response["Content-Type"])
+                    if isinstance(version, CacheVersion):
+                        version.write(key, current, page, timeout)
+                    else:
+                        cache.set(key, page, timeout)
             if response.status_code == 200 and not response.cookies:
                 response["ETag"] = etag
                 _public(response)

@@ -81,3 +81,49 @@ def test_the_signed_in_directory_serves_its_cached_list_with_two_queries(
         response = client.get(reverse("members:directory"))
 
     assert response.status_code == 200
+
+
+@pytest.fixture
+def cache_round_trips(monkeypatch):
+    """The calls the shared cache receives (each is one round trip to Redis), by name."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    calls: list[str] = []
+    for name in ("get", "get_many", "get_or_set", "set", "set_many", "incr", "add"):
+        original = getattr(backend, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(backend, name, counted)
+    return calls
+
+
+@pytest.mark.parametrize(("name", "bump"), PAGES)
+def test_a_visitor_page_cache_hit_and_a_304_are_one_cache_round_trip_each(
+    client, cache_round_trips, django_assert_num_queries, name, bump
+):
+    """The version and the page are read together: a cache hit costs one round trip (the
+    visitor's share of the framework's floor is what a busy directory is measured by)."""
+    OrganizationFactory()
+    url = reverse(name)
+    etag = client.get(url)["ETag"]
+    cache_round_trips.clear()
+
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit.status_code == 200 and hit["ETag"] == etag
+    assert cache_round_trips == ["get_many"]
+
+    cache_round_trips.clear()
+    with django_assert_num_queries(0):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert cache_round_trips == ["get_many"]
+
+    bump()
+    cache_round_trips.clear()
+    fresh = client.get(url)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag
+    assert fresh.content == hit.content  # nothing else changed: the same page, a new version
