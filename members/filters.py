@@ -46,7 +46,15 @@ class DirectoryFilter(django_filters.FilterSet):
     class Meta:
         fields: list[str] = []
 
+    def __init__(self, *args, search_apart: bool = False, **kwargs) -> None:
+        """``search_apart``: leave ``q`` out of ``qs`` (the directory page searches the
+        filtered directory itself, with ``selectors.DirectorySearch``)."""
+        super().__init__(*args, **kwargs)
+        self.search_apart = search_apart
+
     def search(self, queryset, name, value):
+        if self.search_apart:
+            return queryset
         return directory_search(queryset, value)
 
     def filter_country(self, queryset, name, value):

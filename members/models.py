@@ -275,6 +275,15 @@ class Organization(models.Model):
             models.Index(fields=["sort_name", "id"], name="members_org_sort"),
             models.Index(fields=["region", "member_type"], name="members_org_region_type"),
             models.Index(fields=["country"], name="members_org_country"),
+            # A directory search's country part (members.selectors.DirectorySearch): the
+            # members of a country, counted per facet and listed by name (in the index's order)
+            # from the index alone.
+            models.Index(
+                fields=["country", "sort_name", "id"],
+                include=["member_type", "region", "office", "joined_on"],
+                condition=Q(status="active", relationship="member"),
+                name="members_org_directory_country",
+            ),
             models.Index(fields=["joined_on"], name="members_org_joined"),
         ]
 

@@ -7,14 +7,24 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.utils import translation
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
 
 from wego_portal.caching import CacheVersion
-from wego_portal.facets import cached_grouped_counts, choice_items, country_items, year_items
+from wego_portal.facets import (
+    cached_grouped_counts,
+    choice_items,
+    country_items,
+    grouping_sets_counts,
+    grouping_sets_sql,
+    year_items,
+)
 
 from .enums import MemberType, OrganizationStatus, Region, Relationship
 from .models import Office, Organization, OrganizationUser, fold
@@ -179,6 +189,186 @@ def countries_named(folded: str) -> list[str]:
     return [code for code, names in _country_names().items() if folded in names]
 
 
+#: The directory's page orders of a search, over the columns of ``DirectorySearch``'s rows:
+#: relevance (the name's similarity, then name) and the other sorts the page offers.
+SEARCH_ORDERS = {
+    "name": "similarity DESC, sort_name, id",
+    "newest": "joined_on DESC NULLS LAST, sort_name, id",
+    "country": "country, sort_name, id",
+}
+_NAME_MATCHES = "directory_name_matches"
+_NAME_MATCH_IDS = "SELECT id FROM directory_name_matches"
+_MATCH_COLUMNS = (
+    "id",
+    "member_type",
+    "region",
+    "country",
+    "office_id",
+    "joined_year",
+    "joined_on",
+    "sort_name",
+)
+
+
+class DirectorySearch:
+    """A directory search on PostgreSQL, as the union of two parts that never overlap:
+
+    - the organizations whose names or city match the query (a substring of ``name_text``, or
+      a trigram word similarity at or above the threshold), ranked by that similarity: the
+      trigram index finds them, and they are read from the table once (a ``WITH`` clause
+      both the counts and the page read);
+    - the other organizations of the countries one of whose names contains the query
+      (``countries_named``), by name: read from the covering index
+      ``members_org_directory_country`` alone, never from the table.
+
+    Together they are what ``directory_search`` matches (``search_text`` is ``name_text``
+    followed by the country's names; a query of several words that names no country, such as
+    "Paris France", is also looked for in ``search_text``), but a country's thousands of
+    members cost an index scan, not a visit to each of their rows (at 1,000,000
+    organizations a country's name took 100-300 ms; now about 10). The order differs in one
+    way: a country's members that only the country matched follow the name matches in name
+    order, instead of by their names' (low) similarity to the country's name. Both parts
+    search ``base``: the directory with its other filters.
+
+    A new search is one query for the counts per facet and the ids of the page asked for
+    (``window``), and one for those cards; another page, one query. The search is a sequence
+    of cards for Django's ``Paginator`` (whose ``count`` the facets give).
+    """
+
+    def __init__(
+        self,
+        base: QuerySet[Organization],
+        query: str,
+        sort: str = "name",
+        *,
+        window: tuple[int, int] | None = None,
+    ) -> None:
+        """``window``: the rows (from, to) of the page asked for, read with the counts."""
+        self.folded = fold(query)
+        self.order = SEARCH_ORDERS.get(sort, SEARCH_ORDERS["name"])
+        self.window = window
+        self._page_ids: tuple[int, list[int]] | None = None
+        base = base.order_by().select_related(None).annotate(joined_year=ExtractYear("joined_on"))
+        codes = countries_named(self.folded)
+        names = Q(name_text__trigram_word_similar=self.folded)
+        if any(len(word) >= 3 for word in _WORDS.findall(self.folded)):
+            names |= Q(name_text__contains=self.folded)
+            if " " in self.folded and not codes:
+                # "Paris France": a city and its country, which only ``search_text`` holds
+                # side by side.
+                names |= Q(search_text__contains=self.folded)
+        self._names = base.filter(names).annotate(
+            similarity=TrigramWordSimilarity(self.folded, "name_text")
+        )
+        self._countries = (
+            base.filter(country__in=codes).exclude(
+                id__in=RawSQL(_NAME_MATCH_IDS, ())  # noqa: S611  # a constant
+            )
+            if codes
+            else None
+        )
+
+    def _parts(self) -> tuple[str, list, list[tuple[str, list]]] | None:
+        """The ``WITH`` clause of the name matches and its parameters, and each part's query
+        of ``_MATCH_COLUMNS`` and ``similarity`` with its parameters; None when a filter can
+        match nothing."""
+        try:
+            names_sql, names_params = self._names.values(
+                *_MATCH_COLUMNS, "similarity"
+            ).query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        with_sql = f"WITH {_NAME_MATCHES} AS MATERIALIZED ({names_sql}) "
+        columns = ", ".join(_MATCH_COLUMNS)
+        parts = [
+            (f"SELECT {columns}, similarity::float8 AS similarity FROM {_NAME_MATCHES}", [])  # noqa: S608  # nosec B608
+        ]
+        if self._countries is not None:
+            countries_sql, params = self._countries.values(*_MATCH_COLUMNS).query.sql_with_params()
+            parts.append(
+                (
+                    f"SELECT {columns}, 0::float8 AS similarity FROM ({countries_sql}) AS c",  # noqa: S608  # nosec B608
+                    list(params),
+                )
+            )
+        return with_sql, list(names_params), parts
+
+    def grouped_counts(self) -> tuple[int, dict[str, dict]]:
+        """The number of results and the counts per facet value, and the ids of the page the
+        search was made for (``window``), in one query: the name matches are read once."""
+        found = self._parts()
+        if found is None:
+            return 0, {key: {} for key in FACET_COLUMNS}
+        with_sql, params, parts = found
+        union = " UNION ALL ".join(sql for sql, _params in parts)
+        for _sql, part_params in parts:
+            params += part_params
+        counted = grouping_sets_sql(union, list(FACET_COLUMNS.values()))
+        sql = with_sql + counted
+        if self.window is not None:
+            start, stop = self.window
+            page_sql, page_params = self._page_sql(parts, start, stop, "p.id")
+            blanks = ", ".join(["NULL"] * (2 * len(FACET_COLUMNS) + 1))
+            # The facets' rows, then one row of the page's ids in order.
+            sql = (
+                f"{with_sql}SELECT counted.*, NULL::bigint[] FROM ({counted}) AS counted "  # noqa: S608  # nosec B608
+                f"UNION ALL SELECT {blanks}, ARRAY({page_sql})::bigint[]"
+            )
+            params += page_params
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if self.window is not None:
+            pages = [row for row in rows if row[-1] is not None]
+            self._page_ids = (self.window[0], list(pages[0][-1]) if pages else [])
+            rows = [row[:-1] for row in rows if row[-1] is None]
+        return grouping_sets_counts(rows, list(FACET_COLUMNS))
+
+    def _page_sql(self, parts, start: int, stop: int, columns: str) -> tuple[str, list]:
+        """``columns`` of the rows from ``start`` to ``stop`` in order (each part gives its
+        first ``stop`` rows in that order, a country's members in the index's order, and the
+        page is cut from their union), as ``p``; ``o`` is the organization."""
+        union, params = [], []
+        for sql, part_params in parts:
+            union.append(f"({sql} ORDER BY {self.order} LIMIT %s)")
+            params += [*part_params, stop]
+        table = Organization._meta.db_table
+        outer_order = ", ".join(f"p.{term.strip()}" for term in self.order.split(","))
+        # Constant column names and orders, and Django's compiled (parametrized) SQL.
+        sql = (
+            f"SELECT {columns} FROM (SELECT * FROM ({' UNION ALL '.join(union)}) AS m "  # noqa: S608  # nosec B608
+            f"ORDER BY {self.order} LIMIT %s OFFSET %s) AS p "
+            f"JOIN {table} AS o ON o.id = p.id ORDER BY {outer_order}"
+        )
+        return sql, [*params, stop - start, start]
+
+    def __getitem__(self, window: slice) -> list[Organization]:
+        """The organizations of the cards from ``window.start`` to ``window.stop``, in order:
+        the cards of the page counted with the facets (``window``), else one query."""
+        start, stop = window.start or 0, window.stop
+        if stop is None or stop <= start:
+            return []
+        if self._page_ids is not None and self._page_ids[0] == start:
+            ids = self._page_ids[1][: stop - start]
+            cards = as_cards(Organization.objects.filter(pk__in=ids)).order_by()
+            found = {card.pk: card for card in cards}
+            return [found[pk] for pk in ids if pk in found]
+        parts = self._parts()
+        if parts is None:
+            return []
+        with_sql, params, part_list = parts
+        columns = ", ".join(f"o.{column}" for column in _card_columns())
+        sql, page_params = self._page_sql(part_list, start, stop, columns)
+        return list(Organization.objects.raw(with_sql + sql, [*params, *page_params]))
+
+
+@functools.cache
+def _card_columns() -> list[str]:
+    """The columns of a card (``CARD_FIELDS``) and the id."""
+    fields = [Organization._meta.get_field(name) for name in CARD_FIELDS]
+    return ["id", *(field.column for field in fields)]
+
+
 # Facet key -> column of the directory query it counts.
 FACET_COLUMNS = {
     "type": "member_type",
@@ -198,8 +388,11 @@ directory_version = DIRECTORY_VERSION.current
 bump_directory_version = DIRECTORY_VERSION.bump
 
 
-def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dict:
-    """The result count and the counts per filter value within the current results.
+def directory_facets(
+    queryset: QuerySet[Organization], *, cache_key: str, search: DirectorySearch | None = None
+) -> dict:
+    """The result count and the counts per filter value within the current results (those
+    of ``search`` when one is given, else of ``queryset``).
 
     One aggregate query (cached per filter combination until an organization changes) plus
     one for the office names.
@@ -211,6 +404,7 @@ def directory_facets(queryset: QuerySet[Organization], *, cache_key: str) -> dic
         prefix="members",
         version=DIRECTORY_VERSION,
         timeout=FACETS_CACHE_SECONDS,
+        count=search.grouped_counts if search is not None else None,
     )
     offices = Office.objects.values_list("id", "slug", "name")
     return {

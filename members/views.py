@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -31,7 +32,7 @@ from .forms import (
     PhotoForm,
 )
 from .home import member_home
-from .models import MembershipApplication, Office, Organization
+from .models import MembershipApplication, Office, Organization, fold
 
 DIRECTORY_PAGE_SIZE = 24
 FILTER_KEYS = ["q", "type", "region", "country", "office", "joined"]
@@ -51,14 +52,35 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def _directory_context(request: HttpRequest) -> dict:
-    """The results, facets and pagination of the directory (the same for every visitor)."""
-    filterset = DirectoryFilter(request.GET or None, queryset=selectors.directory_queryset())
+    """The results, facets and pagination of the directory (the same for every visitor).
+
+    On PostgreSQL a search runs apart from the other filters (``selectors.DirectorySearch``:
+    a country's members are counted and listed from an index alone)."""
+    filterset = DirectoryFilter(
+        request.GET or None,
+        queryset=selectors.directory_queryset(),
+        search_apart=settings.USING_POSTGRES,
+    )
     results = filterset.qs
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    search = None
+    if filterset.search_apart and fold(cleaned.get("q") or ""):
+        search = selectors.DirectorySearch(
+            results,
+            cleaned["q"],
+            cleaned.get("sort") or "name",
+            window=_page_window(request.GET.get("page"), DIRECTORY_PAGE_SIZE),
+        )
     filters = sorted(
         (key, value) for key, value in request.GET.lists() if key not in {"page", "sort"}
     )
-    facets = selectors.directory_facets(results, cache_key=urlencode(filters, doseq=True))
-    paginator = DeferredJoinPaginator(selectors.as_cards(results), DIRECTORY_PAGE_SIZE)
+    facets = selectors.directory_facets(
+        results, cache_key=urlencode(filters, doseq=True), search=search
+    )
+    if search is not None:
+        paginator = Paginator(search, DIRECTORY_PAGE_SIZE)  # type: ignore[arg-type]  # a sequence of pages, not a list
+    else:
+        paginator = DeferredJoinPaginator(selectors.as_cards(results), DIRECTORY_PAGE_SIZE)
     paginator.count = facets.pop("total")  # already counted with the facets
     page = paginator.get_page(request.GET.get("page"))
     return {
@@ -68,6 +90,15 @@ def _directory_context(request: HttpRequest) -> dict:
         "sort": request.GET.get("sort", "name"),
         "sort_choices": filterset.filters["sort"].extra["choices"],
     }
+
+
+def _page_window(number: str | None, size: int) -> tuple[int, int]:
+    """The rows of the page ``number`` asks for (the first page when it is not a number)."""
+    try:
+        page = max(1, int(number or 1))
+    except ValueError:
+        page = 1
+    return (page - 1) * size, page * size
 
 
 def partners(request: HttpRequest) -> HttpResponse:

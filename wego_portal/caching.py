@@ -110,9 +110,12 @@ def anonymous_page_cache(
                 return view(request, *args, **kwargs)
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
             language = get_language()
+            current: int | str
+            read_version = 0  # the CacheVersion's, which the page is stored under
             if isinstance(version, CacheVersion):
                 key = f"page:{prefix}:{language}:{digest}"
-                current, cached = version.read(key)
+                read_version, cached = version.read(key)
+                current = read_version
             else:
                 current = version()
                 key = f"page:{prefix}:{current}:{language}:{digest}"
@@ -135,7 +138,7 @@ def anonymous_page_cache(
                 if response.status_code == 200 and not response.cookies:
                     page = (response.content, response["Content-Type"])
                     if isinstance(version, CacheVersion):
-                        version.write(key, current, page, timeout)
+                        version.write(key, read_version, page, timeout)
                     else:
                         cache.set(key, page, timeout)
             if response.status_code == 200 and not response.cookies:

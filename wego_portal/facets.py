@@ -13,7 +13,7 @@ which renders each group with ``includes/facet_group.html`` and the active filte
 """
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -41,56 +41,88 @@ def grouped_counts(
     ``columns[key]`` names (a field or an annotation of ``queryset``) — in ONE query.
 
     PostgreSQL groups by GROUPING SETS (one scan of the results); SQLite unions one GROUP BY
-    per facet. ``distinct`` counts each row once when the filters' joins repeat it. Values
+    per facet. ``distinct`` counts each row once when the filters' joins repeat them. Values
     come back as text; empty values are left out.
     """
     inner = queryset.order_by().values("id", *columns.values())
-    counts: dict[str, dict] = {key: {} for key in columns}
     try:
         # Only the caller's constant column names and Django's compiled (parametrized) SQL
         # are interpolated; user input stays in ``params``.
         inner_sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (e.g. an empty choice list)
-        return 0, counts
+        return 0, {key: {} for key in columns}
+    return grouped_counts_of_sql(inner_sql, params, columns, distinct=distinct)
+
+
+def grouped_counts_of_sql(
+    inner_sql: str,
+    params: Sequence,
+    columns: Mapping[str, str],
+    *,
+    distinct: bool = False,
+    with_sql: str = "",
+    with_params: Sequence = (),
+) -> tuple[int, dict[str, dict]]:
+    """``grouped_counts`` of the rows ``inner_sql`` selects (``id`` and the ``columns``),
+    preceded by ``with_sql`` (a ``WITH …`` clause the inner query reads) on PostgreSQL."""
     names = list(columns.values())
     count = "COUNT(DISTINCT id)" if distinct else "COUNT(*)"
     if connection.vendor == "postgresql":
-        sql = _GROUPING_SETS_SQL.format(  # nosec B608
-            flags=", ".join(f"GROUPING({c})" for c in names),
-            columns=", ".join(names),
-            count=count,
-            inner=inner_sql,
-            sets=", ".join(f"({c})" for c in names),
-        )
+        sql = with_sql + grouping_sets_sql(inner_sql, names, distinct=distinct)
+        params = [*with_params, *params]
     else:
+        if with_sql:
+            raise ValueError("A WITH clause is for PostgreSQL's grouping sets only.")
         parts = [
             _PART_SQL.format(key=key, column=column, count=count, inner=inner_sql)  # nosec B608
             for key, column in columns.items()
         ]
         parts.append(_TOTAL_SQL.format(count=count, inner=inner_sql))  # nosec B608
         sql = " UNION ALL ".join(parts)
-        params = params * (len(columns) + 1)
-    total = 0
+        params = list(params) * (len(columns) + 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    keys = list(columns)
-    for row in rows:
-        if connection.vendor == "postgresql":
-            flags, values, n = row[: len(names)], row[len(names) : -1], row[-1]
-            grouped = [key for key, flag in zip(keys, flags, strict=True) if flag == 0]
-            if not grouped:
-                total = n
-                continue
-            key = grouped[0]
-            value = values[keys.index(key)]
-        else:
-            key, value, n = row
-            if not key:
-                total = n
-                continue
-        if value not in (None, ""):
+    if connection.vendor == "postgresql":
+        return grouping_sets_counts(rows, list(columns))
+    total = 0
+    counts: dict[str, dict] = {key: {} for key in columns}
+    for key, value, n in rows:
+        if not key:
+            total = n
+        elif value not in (None, ""):
             counts[key][str(value)] = n
+    return total, counts
+
+
+def grouping_sets_sql(inner_sql: str, names: Sequence[str], *, distinct: bool = False) -> str:
+    """PostgreSQL: per column of ``names``, the rows of ``inner_sql`` counted per value, and
+    the total; a row is ``GROUPING()`` flags, the values, the count (``grouping_sets_counts``
+    reads them)."""
+    return _GROUPING_SETS_SQL.format(  # nosec B608
+        flags=", ".join(f"GROUPING({c})" for c in names),
+        columns=", ".join(names),
+        count="COUNT(DISTINCT id)" if distinct else "COUNT(*)",
+        inner=inner_sql,
+        sets=", ".join(f"({c})" for c in names),
+    )
+
+
+def grouping_sets_counts(rows: Iterable[Sequence], keys: Sequence[str]) -> tuple[int, dict]:
+    """The total and ``{key: {value: count}}`` of ``grouping_sets_sql``'s rows (``keys`` in
+    the order of its columns); empty values are left out."""
+    total = 0
+    counts: dict[str, dict] = {key: {} for key in keys}
+    width = len(keys)
+    for row in rows:
+        flags, values, n = row[:width], row[width:-1], row[-1]
+        grouped = [index for index, flag in enumerate(flags) if flag == 0]
+        if not grouped:
+            total = n
+            continue
+        value = values[grouped[0]]
+        if value not in (None, ""):
+            counts[keys[grouped[0]]][str(value)] = n
     return total, counts
 
 
@@ -110,9 +142,11 @@ def cached_grouped_counts(
     version: int | CacheVersion,
     timeout: int,
     distinct: bool = False,
+    count: Callable[[], tuple[int, dict[str, dict]]] | None = None,
 ) -> tuple[int, dict[str, dict]]:
     """``grouped_counts`` kept in the shared cache per filter combination (``cache_key``, e.g.
-    the list's sorted query string) and data ``version``, for ``timeout`` seconds.
+    the list's sorted query string) and data ``version``, for ``timeout`` seconds. ``count``,
+    when given, counts instead of ``grouped_counts(queryset, …)`` on a miss.
 
     With a ``CacheVersion`` the version and the counts are read in one cache round trip (as
     ``cached_fragment`` reads a fragment); with a number, that version's entry is read.
@@ -122,14 +156,14 @@ def cached_grouped_counts(
         key = f"{prefix}:facets:{digest}"
         current, counted = version.read(key)
         if counted is None:
-            counted = grouped_counts(queryset, columns, distinct=distinct)
+            counted = count() if count else grouped_counts(queryset, columns, distinct=distinct)
             version.write(key, current, counted, timeout)
         return counted
     key = f"{prefix}:facets:{version}:{digest}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    counted = grouped_counts(queryset, columns, distinct=distinct)
+    counted = count() if count else grouped_counts(queryset, columns, distinct=distinct)
     cache.set(key, counted, timeout)
     return counted
 
