@@ -88,6 +88,11 @@ def _public(response: HttpResponse) -> None:
     mark_public(response, ["Cookie", "Accept-Language"])
 
 
+def _public_cache_control() -> str:
+    """``Cache-Control`` as ``mark_public`` writes it on a response that had none."""
+    return f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+
+
 def anonymous_page_cache(
     *, version: CacheVersion | Callable[[], int | str], prefix: str, timeout: int = 300
 ):
@@ -129,8 +134,14 @@ def anonymous_page_cache(
             if cached is None and not isinstance(version, CacheVersion):
                 cached = cache.get(key)
             if cached is not None:
+                # A new response has no caching headers yet: they are set outright, as
+                # ``_public`` would write them (no parsing of what is not there).
                 content, content_type = cached
                 response = HttpResponse(content, content_type=content_type)
+                response.headers["ETag"] = etag
+                response.headers["Cache-Control"] = _public_cache_control()
+                response.headers["Vary"] = "Cookie, Accept-Language"
+                return response
             else:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):

@@ -127,3 +127,15 @@ def test_a_visitor_page_cache_hit_and_a_304_are_one_cache_round_trip_each(
     fresh = client.get(url)
     assert fresh.status_code == 200 and fresh["ETag"] != etag
     assert fresh.content == hit.content  # nothing else changed: the same page, a new version
+
+
+@pytest.mark.parametrize(("name", "bump"), PAGES)
+def test_a_page_served_from_the_cache_carries_the_headers_of_the_page_rendered(client, name, bump):
+    OrganizationFactory()
+    url = reverse(name)
+    rendered = client.get(url)
+    cached = client.get(url)
+
+    for header in ("ETag", "Cache-Control", "Vary", "Content-Type", "Content-Language"):
+        assert cached.get(header) == rendered.get(header), header
+    assert cached.content == rendered.content
