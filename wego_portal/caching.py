@@ -142,16 +142,15 @@ def anonymous_page_cache(
                 response.headers["Cache-Control"] = _public_cache_control()
                 response.headers["Vary"] = "Cookie, Accept-Language"
                 return response
-            else:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render"):
-                    response.render()
-                if response.status_code == 200 and not response.cookies:
-                    page = (response.content, response["Content-Type"])
-                    if isinstance(version, CacheVersion):
-                        version.write(key, read_version, page, timeout)
-                    else:
-                        cache.set(key, page, timeout)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200 and not response.cookies:
+                page = (response.content, response["Content-Type"])
+                if isinstance(version, CacheVersion):
+                    version.write(key, read_version, page, timeout)
+                else:
+                    cache.set(key, page, timeout)
             if response.status_code == 200 and not response.cookies:
                 response["ETag"] = etag
                 _public(response)
