@@ -262,7 +262,7 @@ class DirectorySearch:
         )
         self._countries = (
             base.filter(country__in=codes).exclude(
-                id__in=RawSQL(_NAME_MATCH_IDS, ())  # noqa: S611  # a constant
+                id__in=RawSQL(_NAME_MATCH_IDS, ())  # noqa: S611  # nosec B611  # a constant
             )
             if codes
             else None
