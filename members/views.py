@@ -92,10 +92,15 @@ def _directory_context(request: HttpRequest) -> dict:
     }
 
 
+#: Beyond any directory's last page: a bigger number asks for the last page, as Django's
+#: paginator answers it (the window read with the counts is then simply empty).
+_PAGE_BEYOND_ANY = 10**7
+
+
 def _page_window(number: str | None, size: int) -> tuple[int, int]:
     """The rows of the page ``number`` asks for (the first page when it is not a number)."""
     try:
-        page = max(1, int(number or 1))
+        page = min(max(1, int(number or 1)), _PAGE_BEYOND_ANY)
     except ValueError:
         page = 1
     return (page - 1) * size, page * size

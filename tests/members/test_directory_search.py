@@ -191,3 +191,13 @@ def test_the_directory_page_searches_and_pages(client, world):
 
     newest = client.get(reverse("members:directory"), {"q": "korea", "sort": "newest"})
     assert newest.context["page"].object_list[0].name == "Seoul Digital Foundation"
+
+
+@pytest.mark.parametrize("page", ["999999999999999999999", "-3", "x", "1e9", "2"])
+def test_any_page_number_of_a_search_gets_a_page(client, world, page):
+    response = client.get(reverse("members:directory"), {"q": "korea", "page": page})
+
+    assert response.status_code == 200
+    shown = response.context["page"]
+    assert shown.number == (1 if page in {"-3", "x"} else shown.paginator.num_pages)
+    assert len(shown.object_list) == 5
