@@ -10,6 +10,7 @@ import os
 import platform
 import re
 import subprocess
+import time
 from pathlib import Path
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -89,6 +90,24 @@ def machine() -> dict:
         "redis": redis_version,
         "wrk": _version(["wrk", "--version"]),
     }
+
+
+#: The single-thread reference: a fixed amount of pure-Python work.
+REFERENCE_ADDITIONS = 10_000_000
+
+
+def cpu_reference(repeat: int = 3) -> float:
+    """Seconds the best of ``repeat`` runs of ``REFERENCE_ADDITIONS`` Python additions takes:
+    hosts sold under one CPU name (and one host from hour to hour, under its neighbours'
+    load) differ, and every figure of a run moves with this one."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        total = 0
+        for number in range(REFERENCE_ADDITIONS):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def _ms(value) -> str:
@@ -267,6 +286,17 @@ def targets(runs: list[dict]) -> list[str]:
     return lines
 
 
+def _reference(machine: dict) -> str:
+    seconds = machine.get("cpu_reference_s")
+    if seconds is None:
+        return ""
+    return (
+        f" Single-thread reference at the start of the run: {REFERENCE_ADDITIONS:,} Python "
+        f"additions in {seconds:.2f} s (best of 3); runs on hosts (or hours) with another "
+        "figure are not comparable."
+    )
+
+
 def render(result: dict) -> str:
     machine, args = result["machine"], result["args"]
     runs = result["runs"]
@@ -278,7 +308,8 @@ def render(result: dict) -> str:
         f"**Machine**: {machine['cpu']}, {machine['cores']} cores, {machine['memory']} RAM; "
         f"{machine['os']}; PostgreSQL {machine['postgresql']}, Redis {machine['redis']}, "
         f"Python {machine['python']}, Django {machine['django']}, gunicorn {machine['gunicorn']}, "
-        f"{machine['wrk']}. The benchmark, PostgreSQL and Redis share the machine.",
+        f"{machine['wrk']}. The benchmark, PostgreSQL and Redis share the machine."
+        + _reference(machine),
         "",
         "**Settings**: production's (`DJANGO_ENV=production`, DEBUG off, Redis cache and broker, "
         "PostgreSQL with persistent connections, hashed static files, JSON request logs), "

@@ -237,6 +237,9 @@ def main() -> None:
         parser.error("--pages measures a part of the pages: use it with --no-write")
     sizes = environment.sizes(args.sizes)
 
+    print("== Single-thread reference")
+    reference = results.cpu_reference()
+    print(f"  {results.REFERENCE_ADDITIONS:,} Python additions: {reference:.2f} s (best of 3)")
     print("== Databases")
     for size in sizes:
         data.build(size)
@@ -258,7 +261,12 @@ def main() -> None:
         print(f"\nThe server's log: {folder}", file=sys.stderr)
         raise
     shutil.rmtree(folder, ignore_errors=True)
-    run = {"machine": results.machine(), "sizes": sizes, "runs": measured, "args": vars(args)}
+    run = {
+        "machine": {**results.machine(), "cpu_reference_s": reference},
+        "sizes": sizes,
+        "runs": measured,
+        "args": vars(args),
+    }
     if not args.no_write:
         (ROOT / "bench" / "results").mkdir(exist_ok=True)
         (ROOT / "bench" / "results" / "bench.json").write_text(json.dumps(run, indent=1) + "\n")

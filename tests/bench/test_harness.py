@@ -286,3 +286,27 @@ def test_results_name_the_uncached_searches_target_and_say_how_they_are_measured
     assert "62.0 ms" in line and "not met" in line
     assert "send a different search with every request" in text
     assert "which these rows do not show" not in text
+
+
+def test_the_machine_line_states_the_single_thread_reference_of_the_run():
+    machine = dict.fromkeys(
+        ("cpu", "cores", "memory", "os", "python", "django", "gunicorn", "postgresql", "redis"),
+        "x",
+    )
+    run = {"args": {"repeat": 30, "seconds": 10, "rounds": 3}, "runs": []}
+
+    with_reference = results.render(
+        {**run, "machine": {**machine, "wrk": "x", "cpu_reference_s": 1.234}}
+    )
+    older = results.render({**run, "machine": {**machine, "wrk": "x"}})
+
+    assert "10,000,000 Python additions in 1.23 s (best of 3)" in with_reference
+    assert "Python additions" not in older  # a bench.json written before the reference
+
+
+def test_the_reference_is_the_best_of_its_runs(monkeypatch):
+    ticks = iter([0.0, 3.0, 10.0, 11.5, 20.0, 22.0])
+    monkeypatch.setattr(results, "REFERENCE_ADDITIONS", 10)
+    monkeypatch.setattr(results.time, "perf_counter", lambda: next(ticks))
+
+    assert results.cpu_reference() == 1.5
