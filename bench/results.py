@@ -99,7 +99,7 @@ REFERENCE_ADDITIONS = 10_000_000
 def cpu_reference(repeat: int = 3) -> float:
     """Seconds the best of ``repeat`` runs of ``REFERENCE_ADDITIONS`` Python additions takes:
     hosts sold under one CPU name (and one host from hour to hour, under its neighbours'
-    load) differ, and every figure of a run moves with this one."""
+    load) differ. A rough figure: it does not see the database's or the network's share."""
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
@@ -292,8 +292,8 @@ def _reference(machine: dict) -> str:
         return ""
     return (
         f" Single-thread reference at the start of the run: {REFERENCE_ADDITIONS:,} Python "
-        f"additions in {seconds:.2f} s (best of 3); runs on hosts (or hours) with another "
-        "figure are not comparable."
+        f"additions in {seconds:.2f} s (best of 3): a rough measure of the host's speed, "
+        "which differs between hosts of one CPU name."
     )
 
 
