@@ -78,7 +78,7 @@ def _directory_context(request: HttpRequest) -> dict:
         results, cache_key=urlencode(filters, doseq=True), search=search
     )
     if search is not None:
-        paginator = Paginator(search, DIRECTORY_PAGE_SIZE)  # type: ignore[arg-type]  # a sequence of pages, not a list
+        paginator = Paginator(search, DIRECTORY_PAGE_SIZE)  # type: ignore[arg-type]  # a sequence of cards, not a list
     else:
         paginator = DeferredJoinPaginator(selectors.as_cards(results), DIRECTORY_PAGE_SIZE)
     paginator.count = facets.pop("total")  # already counted with the facets
