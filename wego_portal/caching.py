@@ -116,11 +116,9 @@ def anonymous_page_cache(
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
             language = get_language()
             current: int | str
-            read_version = 0  # the CacheVersion's, which the page is stored under
             if isinstance(version, CacheVersion):
                 key = f"page:{prefix}:{language}:{digest}"
-                read_version, cached = version.read(key)
-                current = read_version
+                current, cached = version.read(key)
             else:
                 current = version()
                 key = f"page:{prefix}:{current}:{language}:{digest}"
@@ -148,7 +146,7 @@ def anonymous_page_cache(
             if response.status_code == 200 and not response.cookies:
                 page = (response.content, response["Content-Type"])
                 if isinstance(version, CacheVersion):
-                    version.write(key, read_version, page, timeout)
+                    version.write(key, cast("int", current), page, timeout)
                 else:
                     cache.set(key, page, timeout)
             if response.status_code == 200 and not response.cookies:

@@ -41,7 +41,7 @@ def grouped_counts(
     ``columns[key]`` names (a field or an annotation of ``queryset``) — in ONE query.
 
     PostgreSQL groups by GROUPING SETS (one scan of the results); SQLite unions one GROUP BY
-    per facet. ``distinct`` counts each row once when the filters' joins repeat them. Values
+    per facet. ``distinct`` counts each row once when the filters' joins repeat it. Values
     come back as text; empty values are left out.
     """
     inner = queryset.order_by().values("id", *columns.values())
@@ -51,35 +51,18 @@ def grouped_counts(
         inner_sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (e.g. an empty choice list)
         return 0, {key: {} for key in columns}
-    return grouped_counts_of_sql(inner_sql, params, columns, distinct=distinct)
-
-
-def grouped_counts_of_sql(
-    inner_sql: str,
-    params: Sequence,
-    columns: Mapping[str, str],
-    *,
-    distinct: bool = False,
-    with_sql: str = "",
-    with_params: Sequence = (),
-) -> tuple[int, dict[str, dict]]:
-    """``grouped_counts`` of the rows ``inner_sql`` selects (``id`` and the ``columns``),
-    preceded by ``with_sql`` (a ``WITH …`` clause the inner query reads) on PostgreSQL."""
     names = list(columns.values())
     count = "COUNT(DISTINCT id)" if distinct else "COUNT(*)"
     if connection.vendor == "postgresql":
-        sql = with_sql + grouping_sets_sql(inner_sql, names, distinct=distinct)
-        params = [*with_params, *params]
+        sql = grouping_sets_sql(inner_sql, names, distinct=distinct)
     else:
-        if with_sql:
-            raise ValueError("A WITH clause is for PostgreSQL's grouping sets only.")
         parts = [
             _PART_SQL.format(key=key, column=column, count=count, inner=inner_sql)  # nosec B608
             for key, column in columns.items()
         ]
         parts.append(_TOTAL_SQL.format(count=count, inner=inner_sql))  # nosec B608
         sql = " UNION ALL ".join(parts)
-        params = list(params) * (len(columns) + 1)
+        params = params * (len(columns) + 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
